@@ -1,0 +1,37 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEV    := $(VENV)/.installed-dev
+BENCH  := $(VENV)/.installed-bench
+
+.PHONY: demo test install bench-install bench clean
+
+$(DEV): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(DEV)
+
+demo: $(DEV)
+	$(BIN)/kanerva tour
+
+test: $(DEV)
+	$(BIN)/python -m pytest
+
+# peers for the side-by-side benchmarks; torch pinned so pip takes the CPU build on disk
+$(BENCH): $(DEV)
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e ".[dev,bench]"
+	$(BIN)/python -m pip install -q --no-deps flyhash==1.1.1
+	touch $@
+
+bench-install: $(BENCH)
+
+bench: $(BENCH)
+	$(BIN)/python -m benchmarks.core
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The `kanerva` command line."""

@@ -1,0 +1,18 @@
+"""`kanerva tour`: a short tour of the algebra."""
+
+from __future__ import annotations
+
+import click
+
+from ..vsa import MODELS
+
+
+@click.command()
+@click.option("--dim", default=10_000, show_default=True, help="Dimension of the hypervectors.")
+@click.option("--seed", default=7, show_default=True)
+def tour(dim: int, seed: int) -> None:
+    """A short tour of the algebra: analogy, sequence and record queries in every model."""
+    from ..apps.tour import run_tour
+
+    for line in run_tour(dim=dim, seed=seed, models=list(MODELS)):
+        click.echo(line)

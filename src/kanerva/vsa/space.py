@@ -1,0 +1,308 @@
+"""Space: the one interface every hypervector model implements.
+
+A space holds the model and its settings (``dim``, ``seed``); vectors are plain numpy arrays,
+batch-first, with the vector in the last axis (``space.shape``: ``(dim,)``, or packed words for
+BSC). Everything above ``kanerva.vsa`` is written once against this interface.
+
+Operations (Kanerva 2009, "Hyperdimensional computing", Cognitive Computation 1:139-159):
+bind (multiplication: dissimilar to its arguments, invertible, distributes over bundling),
+bundle (addition: similar to its arguments), permute (a fixed rotation of the dimensions),
+similarity, and keyed random vectors.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import _keys
+
+
+class Space(ABC):
+    """A hypervector model of dimension ``dim``; subclasses fill in the algebra.
+
+    Parameters
+    ----------
+    dim : int
+        Number of dimensions (>= 1).
+    seed : int
+        Seed of the space's randomness; ``random(key=...)`` depends only on (seed, key).
+    """
+
+    name: str = "space"
+    dtype: np.dtype
+
+    def __init__(self, dim: int, seed: int = 0):
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 1:
+            raise ValueError(f"dim must be a positive integer, got {dim!r}")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be an integer, got {seed!r}")
+        self.dim = int(dim)
+        self.seed = int(seed)
+        self._rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 1]))
+        self._tie_weights = None
+
+    # ---- description --------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Storage shape of one vector."""
+        return (self.dim,)
+
+    @property
+    def bytes_per_vector(self) -> int:
+        return int(np.prod(self.shape)) * np.dtype(self.dtype).itemsize
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(dim={self.dim}, seed={self.seed})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and (self.dim, self.seed) == (other.dim, other.seed)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.dim, self.seed))
+
+    def config(self) -> dict:
+        """Settings that rebuild this space with :func:`kanerva.vsa.space_from_config`."""
+        return {"model": self.name, "dim": self.dim, "seed": self.seed}
+
+    # ---- randomness -----------------------------------------------------------------------
+
+    def random(self, n: int | None = None, key=None) -> np.ndarray:
+        """Random vectors: one (``n=None``), a batch of ``n``, or the vector(s) of ``key``.
+
+        ``key`` is a str or int (one vector) or a sequence of them (a batch); the same
+        (seed, key) gives the same vector in every process.
+        """
+        if key is not None:
+            if n is not None:
+                raise ValueError("give either n or key, not both")
+            if isinstance(key, (str, int, np.integer)):
+                return self._from_hashes(_keys.key_hashes(self.seed, [key]))[0]
+            keys = list(key)
+            if not keys:
+                raise ValueError("key is an empty sequence: no vectors to draw")
+            return self._from_hashes(_keys.key_hashes(self.seed, keys))
+        if n is None:
+            return self._from_hashes(self._fresh_hashes(1))[0]
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"n must be a non-negative integer, got {n!r}")
+        return self._from_hashes(self._fresh_hashes(int(n)))
+
+    def _fresh_hashes(self, n: int) -> np.ndarray:
+        return self._rng.integers(0, 2**64, size=n, dtype=np.uint64, endpoint=False)
+
+    @abstractmethod
+    def _from_hashes(self, hashes: np.ndarray) -> np.ndarray:
+        """Vectors (len(hashes), *shape) expanded from 64-bit hashes by the keyed stream."""
+
+    def tiebreak(self, acc: np.ndarray) -> np.ndarray:
+        """Tie-breaking vectors for accumulators ``acc`` (..., dim): one pseudo-random vector
+        per accumulator, derived from its contents.
+
+        Deterministic (the same accumulator always normalizes the same way), yet different
+        bundles get independent tie-breakers. A single fixed tie vector would be a common
+        component of every even-sized bundle, so binding two bundles would cancel it and leave
+        a spurious identity term (it breaks "the dollar of Mexico" with two-field records).
+        """
+        acc = np.asarray(acc)
+        wide = np.complex128 if np.iscomplexobj(acc) else (np.float64 if acc.dtype.kind == "f" else np.int64)
+        rows = np.ascontiguousarray(acc, dtype=wide).reshape(-1, acc.shape[-1])
+        raw = rows.view(np.uint64)
+        if self._tie_weights is None or self._tie_weights.shape[0] != raw.shape[1]:
+            self._tie_weights = _keys.stream(_keys.key_hashes(self.seed, ["kanerva:ties"]), raw.shape[1])[0]
+        hashes = _keys.mix((raw * self._tie_weights).sum(axis=1, dtype=np.uint64))
+        return self._from_hashes(hashes).reshape(acc.shape[:-1] + self.shape)
+
+    # ---- algebra ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def bind(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Bind (multiply) ``a`` and ``b``; broadcasts over batch axes."""
+
+    def unbind(self, c: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Recover ``a`` from ``c = bind(a, b)`` (exact where the model allows)."""
+        return self.bind(c, self.inverse(b))
+
+    @abstractmethod
+    def inverse(self, a: np.ndarray) -> np.ndarray:
+        """The inverse of ``a`` under binding."""
+
+    @abstractmethod
+    def identity(self) -> np.ndarray:
+        """The identity of binding: ``bind(a, identity()) == a``."""
+
+    def bundle(self, xs, weights=None) -> np.ndarray:
+        """Superpose the vectors ``xs`` (..., n, *shape) into one per batch, normalized back
+        into the space. ``weights`` (n,) scale the arguments (a multiset).
+        """
+        return self.normalize(self.accumulate(xs, weights))
+
+    @abstractmethod
+    def accumulate(self, xs, weights=None, acc: np.ndarray | None = None) -> np.ndarray:
+        """The raw (unnormalized) sum of ``xs`` over their second-to-last axis, added to
+        ``acc`` when given. Sums of accumulators are exact, so bundling in several steps loses
+        no counts: ``normalize(accumulate(b, acc=accumulate(a)))`` equals ``bundle(a + b)``.
+        """
+
+    @abstractmethod
+    def normalize(self, acc: np.ndarray) -> np.ndarray:
+        """Map a raw accumulator back into the space."""
+
+    @abstractmethod
+    def permute(self, x: np.ndarray, shift: int = 1) -> np.ndarray:
+        """Rotate the dimensions by ``shift`` (``-shift`` undoes it)."""
+
+    @abstractmethod
+    def similarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
+        """1 for identical, about 0 for unrelated, -1 for opposite.
+
+        One vector against one gives a float; a batch against one vector gives (n,);
+        two batches give the pairwise (n, m) matrix.
+        """
+
+    def power(self, x: np.ndarray, r: float) -> np.ndarray:
+        """Fractional binding ``x ** r`` (FHRR and HRR)."""
+        raise NotImplementedError(f"{type(self).__name__} has no fractional power; use FHRR or HRR")
+
+    # ---- checking input ------------------------------------------------------------------
+
+    def check(self, x, name: str = "vector", batch: bool | None = None) -> np.ndarray:
+        """Return ``x`` as an array of this space, or raise a clear TypeError/ValueError.
+
+        ``batch=True`` requires (n, *shape), ``False`` requires ``shape``, None accepts any
+        number of leading axes.
+        """
+        if not isinstance(x, np.ndarray):
+            if isinstance(x, (list, tuple)) and x and all(isinstance(v, np.ndarray) for v in x):
+                x = np.stack([self.check(v, name) for v in x])
+            else:
+                raise TypeError(
+                    f"{name} must be a numpy array of {self!r} (dtype {np.dtype(self.dtype)}, "
+                    f"shape (..., {', '.join(map(str, self.shape))})), got {type(x).__name__}"
+                )
+        if x.dtype != self.dtype:
+            raise TypeError(
+                f"{name} has dtype {x.dtype}, but {self!r} vectors are {np.dtype(self.dtype)} "
+                f"(a vector of another model?)"
+            )
+        k = len(self.shape)
+        if x.shape[x.ndim - k :] != self.shape or x.ndim < k:
+            raise ValueError(
+                f"{name} has shape {x.shape}, but {self!r} vectors have shape {self.shape} "
+                f"in the last axis (a vector of another dimension?)"
+            )
+        if batch is True and x.ndim != k + 1:
+            raise ValueError(f"{name} must be a batch of shape (n, {self.shape[-1]}), got {x.shape}")
+        if batch is False and x.ndim != k:
+            raise ValueError(f"{name} must be one vector of shape {self.shape}, got {x.shape}")
+        self._check_values(x, name)
+        return x
+
+    def _check_values(self, x: np.ndarray, name: str) -> None:
+        """Model-specific value checks (finite floats, padding bits, ...)."""
+
+    def _check_pair(self, a, b) -> tuple[np.ndarray, np.ndarray]:
+        return self.check(a, "first argument"), self.check(b, "second argument")
+
+    def _check_stack(self, xs) -> np.ndarray:
+        if isinstance(xs, np.ndarray):
+            xs = self.check(xs, "bundle input")
+            if xs.ndim == len(self.shape):
+                raise ValueError("bundle needs a batch of vectors (n, dim), got a single vector")
+        else:
+            xs = list(xs)
+            if not xs:
+                raise ValueError("cannot bundle an empty sequence of vectors")
+            xs = np.stack([self.check(v, f"bundle input {i}", batch=False) for i, v in enumerate(xs)])
+        if xs.shape[-len(self.shape) - 1] == 0:
+            raise ValueError("cannot bundle an empty batch of vectors")
+        return xs
+
+    def _check_weights(self, weights, n: int) -> np.ndarray | None:
+        if weights is None:
+            return None
+        w = np.asarray(weights)
+        if w.shape != (n,):
+            raise ValueError(f"weights must have shape ({n},) to match the {n} vectors, got {w.shape}")
+        if not np.issubdtype(w.dtype, np.number) or np.issubdtype(w.dtype, np.complexfloating):
+            raise TypeError(f"weights must be real numbers, got dtype {w.dtype}")
+        if not np.all(np.isfinite(w)):
+            raise ValueError("weights contain NaN or inf")
+        return w
+
+    def _check_acc(self, acc, like_shape: tuple[int, ...]) -> np.ndarray:
+        acc = np.asarray(acc)
+        if acc.shape != like_shape:
+            raise ValueError(f"accumulator has shape {acc.shape}, expected {like_shape}")
+        return acc
+
+
+def pairwise(a: np.ndarray, b: np.ndarray, fn) -> np.ndarray | float:
+    """Apply the matrix similarity ``fn(A (n,d), B (m,d)) -> (n,m)`` with the Space shapes rule."""
+    a2 = a.reshape(-1, a.shape[-1]) if a.ndim > 1 else a[None]
+    b2 = b.reshape(-1, b.shape[-1]) if b.ndim > 1 else b[None]
+    s = fn(a2, b2)
+    if a.ndim == 1 and b.ndim == 1:
+        return s[0, 0].item()
+    if a.ndim == 1:
+        return s[0]
+    if b.ndim == 1:
+        return s[:, 0]
+    return s
+
+
+def as_shift(shift) -> int:
+    if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)):
+        raise TypeError(f"shift must be an integer, got {shift!r}")
+    return int(shift)
+
+
+class DenseSpace(Space):
+    """Models whose vectors are dense arrays of ``dim`` numbers (MAP, HRR, FHRR): permutation
+    is ``np.roll`` and the accumulator is a plain (weighted) sum in a wide dtype."""
+
+    acc_dtype: np.dtype = np.float64
+
+    def accumulate(self, xs, weights=None, acc=None):
+        xs = self._check_stack(xs)
+        w = self._check_weights(weights, xs.shape[-2])
+        dtype = self.acc_dtype
+        if w is not None and np.issubdtype(w.dtype, np.floating) and not np.issubdtype(dtype, np.inexact):
+            dtype = np.float64
+        if w is None:
+            total = xs.sum(axis=-2, dtype=dtype)
+        else:
+            total = np.einsum("...nd,n->...d", xs.astype(dtype, copy=False), w.astype(dtype))
+        if acc is not None:
+            total = total + self._check_acc(acc, total.shape)
+        return total
+
+    def permute(self, x, shift=1):
+        x = self.check(x)
+        return np.roll(x, as_shift(shift), axis=-1)
+
+    def similarity(self, a, b):
+        a, b = self._check_pair(a, b)
+        return pairwise(a, b, self._similarity_matrix)
+
+    @abstractmethod
+    def _similarity_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """(n, d) x (m, d) -> (n, m) similarities, float64."""
+
+    def _check_values(self, x, name):
+        if np.issubdtype(x.dtype, np.inexact) and not np.isfinite(x).all():
+            raise ValueError(f"{name} contains NaN or inf")
+
+
+def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarity of real rows; a zero vector is similar to nothing (0)."""
+    a = a.astype(np.float32, copy=False)
+    b = b.astype(np.float32, copy=False)
+    dots = (a @ b.T).astype(np.float64)
+    na = np.linalg.norm(a, axis=1).astype(np.float64)
+    nb = np.linalg.norm(b, axis=1).astype(np.float64)
+    denom = np.outer(na, nb)
+    return np.divide(dots, denom, out=np.zeros_like(dots), where=denom > 0)
