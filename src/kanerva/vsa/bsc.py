@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _bits, _keys
+from . import _bits, _counts, _keys
 from .space import Space, as_shift, pairwise
 
 
@@ -90,7 +90,7 @@ class BSC(Space):
         flat = xs.reshape((-1,) + xs.shape[-2:])
         if w is None:
             n = flat.shape[1]
-            ones = np.stack([_bits.count_ones(group, self.dim) for group in flat])
+            ones = np.stack([_counts.count_ones(group, self.dim) for group in flat])
             total = n - 2 * ones
         else:
             dtype = np.float64 if np.issubdtype(w.dtype, np.floating) else np.int64
