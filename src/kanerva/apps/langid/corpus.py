@@ -1,0 +1,344 @@
+"""Reading language-identification corpora: a directory of ``<label>.txt`` files.
+
+The layout used everywhere (CLI, tests, benchmarks): one file per label, named ``<label>.txt``
+or ``<label>.txt.gz``, UTF-8, one text per line. Any script works; nothing is transliterated.
+
+Reading never crashes on bad bytes: undecodable bytes are replaced (U+FFFD) and counted per
+file, empty lines are skipped and counted. A missing or empty corpus, or a label file without
+any text, raises :class:`CorpusError` (a ``ValueError``) naming the path.
+
+The package ships a 21-language corpus built by ``scripts/build_langid_corpus.py`` from
+LibreOffice's translations (train/test) and the Universal Declaration of Human Rights (udhr);
+:func:`shipped_corpus` gives its directories. Data sources and licences: ``data/NOTICE.md``.
+
+Examples
+--------
+>>> corpus = read_corpus(shipped_corpus("udhr"))
+>>> corpus.labels == LANGUAGES
+True
+>>> corpus["en"][0][:40]
+'Whereas recognition of the inherent dign'
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "hu",
+             "it", "lt", "lv", "nl", "pl", "pt", "ro", "sk", "sl", "sv")
+"""The 21 labels of the shipped corpus (ISO 639-1 codes), sorted."""
+
+SPLITS = ("train", "test", "udhr")
+"""The shipped splits: LibreOffice train and test texts, and the out-of-domain UDHR."""
+
+_SUFFIXES = (".txt.gz", ".txt")
+
+
+class CorpusError(ValueError):
+    """A corpus path or file that cannot be used; the message names it and says why."""
+
+
+@dataclass
+class FileStats:
+    """What reading one label file found.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    lines : int
+        Non-empty texts read.
+    empty_lines : int
+        Blank (or whitespace-only) lines skipped.
+    decode_errors : int
+        Undecodable bytes, each replaced by U+FFFD.
+    chars : int
+        Characters in the texts read.
+
+    Examples
+    --------
+    >>> FileStats(Path("en.txt"))
+    FileStats(path=PosixPath('en.txt'), lines=0, empty_lines=0, decode_errors=0, chars=0)
+    """
+
+    path: Path
+    lines: int = 0
+    empty_lines: int = 0
+    decode_errors: int = 0
+    chars: int = 0
+
+
+def shipped_corpus(split: str = "train") -> Path:
+    """The directory of a split of the corpus shipped with the package.
+
+    Parameters
+    ----------
+    split : {"train", "test", "udhr"}
+        ``train`` and ``test`` are disjoint LibreOffice texts (1,000 test texts per language);
+        ``udhr`` is the Universal Declaration of Human Rights, an out-of-domain test set.
+
+    Returns
+    -------
+    Path
+        A directory of ``<label>.txt.gz`` files for :func:`read_corpus`.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in shipped_corpus("test").iterdir())[:2]
+    ['bg.txt.gz', 'cs.txt.gz']
+    """
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: expected one of {', '.join(SPLITS)}")
+    path = Path(str(resources.files(__package__) / "data" / split))
+    if not path.is_dir():
+        raise CorpusError(f"the shipped corpus split {split!r} is missing at {path}: "
+                          "rebuild it with `python scripts/build_langid_corpus.py`")
+    return path
+
+
+def corpus_files(path: str | Path) -> dict[str, Path]:
+    """The label files of a corpus directory, ``{label: file}`` sorted by label.
+
+    Files not named ``<label>.txt`` or ``<label>.txt.gz`` (a NOTICE, hidden files) are ignored.
+
+    Examples
+    --------
+    >>> list(corpus_files(shipped_corpus("udhr")))[:3]
+    ['bg', 'cs', 'da']
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"corpus directory {path} does not exist")
+    if not path.is_dir():
+        raise CorpusError(f"{path} is not a directory: a corpus is a directory of "
+                          "<label>.txt files, UTF-8, one text per line")
+    files: dict[str, Path] = {}
+    for file in sorted(path.iterdir()):
+        suffix = next((s for s in _SUFFIXES if file.name.endswith(s)), None)
+        if suffix is None or file.name.startswith(".") or not file.is_file():
+            continue
+        label = file.name[: -len(suffix)]
+        if not label:
+            continue
+        if label in files:
+            raise CorpusError(f"label {label!r} has two files, {files[label].name} and "
+                              f"{file.name}, in {path}: keep one")
+        files[label] = file
+    if not files:
+        raise CorpusError(f"corpus directory {path} has no <label>.txt or <label>.txt.gz files")
+    return dict(sorted(files.items()))
+
+
+def iter_texts(file: str | Path, stats: FileStats | None = None) -> Iterator[str]:
+    """The texts of one label file, line by line (memory stays bounded).
+
+    Lines are stripped of surrounding whitespace; empty lines are skipped. Bytes that are not
+    UTF-8 are replaced by U+FFFD. Both are counted in ``stats`` when given.
+
+    Examples
+    --------
+    >>> stats = FileStats(shipped_corpus("udhr") / "fr.txt.gz")
+    >>> first = next(iter_texts(stats.path, stats))
+    >>> first.split()[0], stats.lines
+    ('Considérant', 1)
+    """
+    file = Path(file)
+    stats = stats if stats is not None else FileStats(file)
+    opener = gzip.open if file.name.endswith(".gz") else open
+    try:
+        with opener(file, "rb") as lines:
+            for number, raw in enumerate(lines):
+                if number == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]  # a UTF-8 byte-order mark is not text
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = raw.decode("utf-8", errors="replace")
+                    # count only the replacements, not U+FFFD characters really in the file
+                    stats.decode_errors += text.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+                text = text.strip()
+                if not text:
+                    stats.empty_lines += 1
+                    continue
+                stats.lines += 1
+                stats.chars += len(text)
+                yield text
+    except (OSError, EOFError, zlib.error) as err:
+        raise CorpusError(f"cannot read {file}: {err}") from err
+
+
+def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
+                stats: dict[str, FileStats] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """Stream a corpus as ``(label, texts)`` chunks of at most ``chunk_lines`` texts.
+
+    For training on corpora larger than memory: only one chunk is held at a time. A label file
+    with no text raises :class:`CorpusError` once it has been read to the end.
+
+    Parameters
+    ----------
+    path : str or Path
+        Corpus directory.
+    chunk_lines : int
+        Most texts per chunk.
+    labels : iterable of str, optional
+        Read only these labels (each must have a file).
+    stats : dict, optional
+        Filled with one :class:`FileStats` per label as the files are read.
+
+    Examples
+    --------
+    >>> chunks = list(iter_chunks(shipped_corpus("udhr"), chunk_lines=50, labels=["en"]))
+    >>> [(label, len(texts)) for label, texts in chunks]
+    [('en', 50), ('en', 20)]
+    """
+    if not isinstance(chunk_lines, int) or chunk_lines < 1:
+        raise ValueError(f"chunk_lines must be a positive integer, got {chunk_lines!r}")
+    files = _select(corpus_files(path), labels, path)
+    for label, file in files.items():
+        file_stats = FileStats(file)
+        if stats is not None:
+            stats[label] = file_stats
+        chunk: list[str] = []
+        for text in iter_texts(file, file_stats):
+            chunk.append(text)
+            if len(chunk) == chunk_lines:
+                yield label, chunk
+                chunk = []
+        if chunk:
+            yield label, chunk
+        if file_stats.lines == 0:
+            raise CorpusError(f"label {label!r} has no text: {file} has "
+                              f"{file_stats.empty_lines} empty lines and no text")
+
+
+def _select(files: dict[str, Path], labels, path) -> dict[str, Path]:
+    if labels is None:
+        return files
+    if isinstance(labels, str):
+        raise TypeError("labels must be an iterable of label strings, not one string")
+    missing = [label for label in labels if label not in files]
+    if missing:
+        raise CorpusError(f"no file for label(s) {', '.join(map(repr, missing))} in {path}; "
+                          f"it has {', '.join(files)}")
+    return {label: files[label] for label in labels}
+
+
+class Corpus(Mapping):
+    """A corpus read into memory: a mapping ``label -> list of texts``, plus what reading found.
+
+    Attributes
+    ----------
+    path : Path
+        The directory it was read from.
+    stats : dict of str to FileStats
+        Lines, empty lines, decoding errors and characters per label.
+
+    Examples
+    --------
+    >>> corpus = read_corpus(shipped_corpus("udhr"), labels=["de", "fr"])
+    >>> len(corpus), corpus.labels, corpus.decode_errors
+    (2, ('de', 'fr'), 0)
+    >>> texts, labels = corpus.texts_and_labels()
+    >>> len(texts) == len(labels) == corpus.n_texts
+    True
+    """
+
+    def __init__(self, path: Path, texts: dict[str, list[str]], stats: dict[str, FileStats]):
+        self.path = path
+        self._texts = texts
+        self.stats = stats
+
+    def __getitem__(self, label: str) -> list[str]:
+        return self._texts[label]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __repr__(self) -> str:
+        return (f"Corpus({str(self.path)!r}, {len(self)} labels, {self.n_texts} texts, "
+                f"{self.decode_errors} decoding errors, {self.empty_lines} empty lines)")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels, sorted."""
+        return tuple(self._texts)
+
+    @property
+    def n_texts(self) -> int:
+        """Texts over all labels."""
+        return sum(len(texts) for texts in self._texts.values())
+
+    @property
+    def decode_errors(self) -> int:
+        """Undecodable bytes replaced, over all files."""
+        return sum(s.decode_errors for s in self.stats.values())
+
+    @property
+    def empty_lines(self) -> int:
+        """Empty lines skipped, over all files."""
+        return sum(s.empty_lines for s in self.stats.values())
+
+    def problems(self) -> list[str]:
+        """One human-readable line per file with decoding errors (empty if none)."""
+        return [f"{s.path}: {s.decode_errors} undecodable bytes replaced by U+FFFD"
+                for s in self.stats.values() if s.decode_errors]
+
+    def texts_and_labels(self) -> tuple[list[str], list[str]]:
+        """Flattened ``(texts, labels)`` lists, label by label (the scikit-learn ``X, y``)."""
+        texts = [text for label in self._texts for text in self._texts[label]]
+        labels = [label for label in self._texts for _ in self._texts[label]]
+        return texts, labels
+
+
+def read_corpus(path: str | Path, labels=None, limit: int | None = None) -> Corpus:
+    """Read a corpus directory of ``<label>.txt`` / ``<label>.txt.gz`` files into memory.
+
+    Parameters
+    ----------
+    path : str or Path
+        Corpus directory (for example ``shipped_corpus("test")``).
+    labels : iterable of str, optional
+        Read only these labels (each must have a file).
+    limit : int, optional
+        Keep at most this many texts per label (the first ones in the file).
+
+    Returns
+    -------
+    Corpus
+        A mapping ``label -> list of texts`` with per-file :class:`FileStats`.
+
+    Raises
+    ------
+    CorpusError
+        The path is missing or not a directory, has no label files, or a label has no text.
+
+    Examples
+    --------
+    >>> test = read_corpus(shipped_corpus("test"), limit=5)
+    >>> len(test), test.n_texts
+    (21, 105)
+    """
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
+    files = _select(corpus_files(path), labels, path)
+    texts: dict[str, list[str]] = {}
+    stats: dict[str, FileStats] = {}
+    for label, file in files.items():
+        stats[label] = FileStats(file)
+        texts[label] = []
+        for text in iter_texts(file, stats[label]):
+            texts[label].append(text)
+            if limit is not None and len(texts[label]) == limit:
+                break
+        if not texts[label]:
+            raise CorpusError(f"label {label!r} has no text: {file} has "
+                              f"{stats[label].empty_lines} empty lines and no text")
+    return Corpus(Path(path), texts, stats)

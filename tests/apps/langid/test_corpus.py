@@ -1,0 +1,179 @@
+"""The shipped corpus keeps its promises, and the reader handles bad input with clear errors."""
+
+import gzip
+
+import pytest
+
+from kanerva.apps.langid.corpus import (
+    LANGUAGES,
+    SPLITS,
+    CorpusError,
+    FileStats,
+    corpus_files,
+    iter_chunks,
+    iter_texts,
+    read_corpus,
+    shipped_corpus,
+)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return {split: read_corpus(shipped_corpus(split)) for split in SPLITS}
+
+
+def test_every_split_has_the_21_languages(shipped):
+    assert len(LANGUAGES) == 21
+    for split in SPLITS:
+        assert shipped[split].labels == LANGUAGES, split
+        assert shipped[split].decode_errors == 0
+        assert shipped[split].empty_lines == 0
+
+
+def test_test_split_is_1000_sentence_like_texts_per_language(shipped):
+    for label, texts in shipped["test"].items():
+        assert len(texts) == 1000, label
+        assert len(set(texts)) == 1000, label
+        assert all(len(t) >= 40 and len(t.split()) >= 6 for t in texts), label
+
+
+def test_test_and_training_text_never_overlap(shipped):
+    train_all = {t for texts in shipped["train"].values() for t in texts}
+    for label, texts in shipped["test"].items():
+        assert not set(texts) & train_all, label
+        # not even a case or punctuation variant of a test text is in training
+        fold = {"".join(ch for ch in t.casefold() if ch.isalpha()) for t in shipped["train"][label]}
+        assert not {"".join(ch for ch in t.casefold() if ch.isalpha()) for t in texts} & fold
+
+
+def test_training_text_is_substantial_and_clean(shipped):
+    for label, texts in shipped["train"].items():
+        assert len(texts) > 10_000, label
+        chars = sum(map(len, texts))
+        assert 250_000 < chars <= 1_000_000, label
+        assert not any("%PRODUCTNAME" in t or "$(ARG" in t or "~" in t for t in texts), label
+
+
+def test_udhr_is_present_for_every_language(shipped):
+    for label, texts in shipped["udhr"].items():
+        assert len(texts) >= 60, label
+        assert all(len(t) >= 40 and len(t.split()) >= 6 for t in texts), label
+    assert shipped["udhr"]["de"][0].startswith("Da die Anerkennung der angeborenen Würde")
+    assert shipped["udhr"]["el"][0].startswith("Επειδή")
+
+
+def test_scripts_match_their_labels(shipped):
+    # a Cyrillic/Greek letter in the right files only: a mislabelled source would show here
+    def share(texts, lo, hi):
+        letters = [c for t in texts for c in t if c.isalpha()]
+        return sum(lo <= ord(c) <= hi for c in letters) / len(letters)
+
+    for split in ("test", "udhr"):
+        assert share(shipped[split]["bg"], 0x400, 0x4FF) > 0.9
+        assert share(shipped[split]["el"], 0x370, 0x3FF) > 0.9
+        assert share(shipped[split]["fr"], 0x400, 0x4FF) == 0
+
+
+def test_package_data_is_visible_through_importlib_resources():
+    from importlib import resources
+
+    data = resources.files("kanerva.apps.langid") / "data"
+    assert (data / "NOTICE.md").is_file()
+    assert "MPL-2.0" in (data / "NOTICE.md").read_text(encoding="utf-8")
+    assert (data / "udhr" / "sv.txt.gz").is_file()
+
+
+def write(path, data: bytes, compress=False):
+    if compress:
+        path = path.with_name(path.name + ".gz")
+        path.write_bytes(gzip.compress(data))
+    else:
+        path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_undecodable_bytes_are_counted_replaced_and_reading_continues(tmp_path, compress):
+    write(tmp_path / "xx.txt", b"good line\nbad \xff\xfe bytes\n\n   \nreal \xef\xbf\xbd kept\n", compress)
+    write(tmp_path / "yy.txt", "ελληνικά\n".encode(), compress)
+    corpus = read_corpus(tmp_path)
+    assert corpus["xx"] == ["good line", "bad \ufffd\ufffd bytes", "real \ufffd kept"]
+    assert corpus.stats["xx"].decode_errors == 2  # the genuine U+FFFD is not an error
+    assert corpus.stats["xx"].empty_lines == 2
+    assert corpus.decode_errors == 2
+    assert corpus.problems() == [f"{corpus.stats['xx'].path}: 2 undecodable bytes replaced by U+FFFD"]
+    assert corpus["yy"] == ["ελληνικά"]
+
+
+def test_byte_order_mark_and_crlf_are_not_text(tmp_path):
+    write(tmp_path / "en.txt", b"\xef\xbb\xbfhello world\r\nsecond\r\n")
+    assert read_corpus(tmp_path)["en"] == ["hello world", "second"]
+
+
+def test_bad_corpus_paths_raise_clear_errors(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        read_corpus(tmp_path / "nowhere")
+    file = write(tmp_path / "en.txt", b"text\n")
+    with pytest.raises(CorpusError, match="not a directory"):
+        read_corpus(file)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "NOTICE.md").write_text("not a label file")
+    with pytest.raises(CorpusError, match="no <label>.txt"):
+        read_corpus(empty)
+    assert issubclass(CorpusError, ValueError)
+
+
+def test_a_label_with_no_text_is_an_error_naming_the_file(tmp_path):
+    write(tmp_path / "en.txt", b"some text\n")
+    write(tmp_path / "de.txt", b"\n  \n\n")
+    with pytest.raises(CorpusError, match=r"'de' has no text: .*de\.txt has 3 empty lines"):
+        read_corpus(tmp_path)
+    with pytest.raises(CorpusError, match=r"'de' has no text"):
+        list(iter_chunks(tmp_path))
+    assert read_corpus(tmp_path, labels=["en"])["en"] == ["some text"]
+
+
+def test_duplicate_and_missing_labels_are_errors(tmp_path):
+    write(tmp_path / "en.txt", b"a\n")
+    write(tmp_path / "en.txt", b"b\n", compress=True)
+    with pytest.raises(CorpusError, match="two files"):
+        corpus_files(tmp_path)
+    (tmp_path / "en.txt").unlink()
+    with pytest.raises(CorpusError, match="no file for label.*'fr'"):
+        read_corpus(tmp_path, labels=["fr"])
+    with pytest.raises(TypeError, match="iterable of label strings"):
+        read_corpus(tmp_path, labels="en")
+
+
+def test_corrupt_gzip_is_a_clear_error(tmp_path):
+    (tmp_path / "en.txt.gz").write_bytes(gzip.compress(b"hello\n" * 100)[:30])
+    with pytest.raises(CorpusError, match="cannot read .*en.txt.gz"):
+        read_corpus(tmp_path)
+
+
+def test_chunks_stream_every_text_once_in_bounded_pieces(tmp_path):
+    lines = [f"text number {i}" for i in range(25)]
+    write(tmp_path / "aa.txt", ("\n".join(lines) + "\n").encode())
+    write(tmp_path / "bb.txt", b"one\ntwo\n", compress=True)
+    stats = {}
+    chunks = list(iter_chunks(tmp_path, chunk_lines=10, stats=stats))
+    assert [(label, len(c)) for label, c in chunks] == [("aa", 10), ("aa", 10), ("aa", 5), ("bb", 2)]
+    assert [t for label, c in chunks if label == "aa" for t in c] == lines
+    assert stats["aa"].lines == 25 and stats["bb"].chars == 6
+    with pytest.raises(ValueError, match="chunk_lines"):
+        next(iter_chunks(tmp_path, chunk_lines=0))
+
+
+def test_limit_keeps_the_first_texts(tmp_path):
+    write(tmp_path / "aa.txt", b"1 a\n2 b\n3 c\n")
+    assert read_corpus(tmp_path, limit=2)["aa"] == ["1 a", "2 b"]
+    with pytest.raises(ValueError, match="limit"):
+        read_corpus(tmp_path, limit=0)
+    stats = FileStats(tmp_path / "aa.txt")
+    assert list(iter_texts(stats.path, stats)) == ["1 a", "2 b", "3 c"] and stats.chars == 9
+
+
+def test_unknown_split_is_an_error():
+    with pytest.raises(ValueError, match="unknown split 'dev'"):
+        shipped_corpus("dev")
