@@ -1,0 +1,272 @@
+"""Hopfield network: +-1 states, three learning rules, synchronous and asynchronous recall.
+
+Hopfield (1982), "Neural networks and physical systems with emergent collective computational
+abilities", PNAS 79:2554. States sigma in {-1, +1}^N evolve by sigma_i <- sign(sum_j w_ij sigma_j)
+(eq. 1 there), which never raises the energy E = -1/2 sigma^T W sigma under asynchronous
+updates (one unit at a time); synchronous updates (all units at once) may end in a 2-cycle.
+
+Learning rules (patterns xi^mu as the rows of Xi, P of them; self-couplings w_ii = 0 always):
+
+- ``"hebb"``: W = (1/N) sum_mu xi^mu xi^mu^T. Capacity alpha_c = P/N ~ 0.138 (Amit, Gutfreund &
+  Sompolinsky 1985, PRL 55:1530); all patterns exact only for P <~ N / (4 ln N) (McEliece et al.
+  1987). Never stored as an N x N matrix: the field is (Xi^T (Xi sigma) - P sigma) / N, which
+  costs 2NP per cue instead of N^2 (P < N/2 is all a Hebbian net can hold anyway).
+- ``"storkey"``: Storkey (1997), "Increasing the capacity of a Hopfield network without
+  sacrificing functionality", ICANN: w_ij += (1/N)(xi_i xi_j - xi_i h_ji - h_ij xi_j) with
+  h_ij = sum_{k != i, j} w_ik xi_k; local, incremental, capacity about 0.2 N.
+- ``"pinv"``: projection (pseudo-inverse) rule, Personnaz, Guyon & Dreyfus (1985);
+  W = Xi^T (Xi Xi^T)^+ Xi with the diagonal removed (Kanter & Sompolinsky 1987). Every pattern
+  is a fixed point while P < N (its field is (1 - w_ii) xi_i with w_ii ~ P/N < 1).
+
+Examples
+--------
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> patterns = rng.choice([-1, 1], size=(10, 200)).astype(np.int8)
+>>> net = Hopfield(200, rule="hebb")
+>>> net.write(patterns)
+>>> noisy = patterns.copy(); noisy[:, :20] *= -1          # 10% of the bits flipped
+>>> bool((net.read(noisy) == patterns).all())
+True
+>>> len(net)
+10
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from ._base import AssociativeMemory, ReadInfo, as_bipolar, positive_int, report, step_limit
+
+RULES = ("hebb", "storkey", "pinv")
+_EXACT_F32 = 2**24  # float32 adds integers exactly below this
+
+
+class Hopfield(AssociativeMemory):
+    """A Hopfield network of ``dim`` +-1 units (see the module docstring).
+
+    Parameters
+    ----------
+    dim : int
+        Number of units N.
+    rule : {"hebb", "storkey", "pinv"}
+        Learning rule.
+    seed : int
+        Seeds the unit order of asynchronous updates (reads are deterministic).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = Hopfield(64, rule="pinv")
+    >>> p = np.where(np.random.default_rng(1).random((20, 64)) < 0.5, -1, 1)
+    >>> net.write(p)
+    >>> bool((net.read(p, steps=1) == p).all())      # P < N: every pattern is a fixed point
+    True
+    """
+
+    kind = "hopfield"
+
+    def __init__(self, dim: int, rule: str = "hebb", seed: int = 0):
+        self.dim = positive_int(dim, "dim", 2)
+        if rule not in RULES:
+            raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
+        self.rule = rule
+        self.seed = int(seed)
+        self.patterns_ = np.zeros((0, self.dim), dtype=np.int8)
+        self._weights = np.zeros((self.dim, self.dim)) if rule == "storkey" else None
+        self._cinv = None  # pinv: (Xi Xi^T)^+
+        self._diag = None  # pinv: w_ii before removal
+
+    def __repr__(self) -> str:
+        return f"Hopfield(dim={self.dim}, rule={self.rule!r}, patterns={len(self)})"
+
+    @property
+    def _count(self) -> int:
+        return len(self.patterns_)
+
+    # ---- learning -----------------------------------------------------------------------
+
+    def write(self, patterns, values=None) -> None:
+        """Store +-1 ``patterns`` (P, dim) or one pattern (dim,); auto-associative only."""
+        if values is not None:
+            raise ValueError("a Hopfield network is auto-associative: write(patterns) takes no values")
+        xi, _ = as_bipolar(patterns, self.dim, "patterns")
+        self.patterns_ = np.concatenate([self.patterns_, xi])
+        if self.rule == "storkey":
+            self._storkey(xi.astype(np.float64))
+        elif self.rule == "pinv":
+            x = self.patterns_.astype(np.float64)
+            self._cinv = np.linalg.pinv(x @ x.T, hermitian=True)
+            self._diag = np.einsum("mi,mn,ni->i", x, self._cinv, x)
+
+    def _storkey(self, xi: np.ndarray) -> None:
+        n, w = self.dim, self._weights
+        for x in xi:
+            h = w @ x  # h_i = sum_{k != i} w_ik x_k, as w_ii = 0
+            # sum over k != i, j: h_ij = h_i - w_ij x_j, so x_i h_ji + h_ij x_j = x_i h_j + h_i x_j - 2 w_ij
+            w += (np.outer(x, x) - np.outer(x, h) - np.outer(h, x) + 2.0 * w) / n
+            np.fill_diagonal(w, 0.0)
+
+    def weights(self) -> np.ndarray:
+        """The dense coupling matrix W (dim, dim), zero diagonal.
+
+        >>> net = Hopfield(3); net.write([[1, -1, 1]])
+        >>> (net.weights() * 3).round().astype(int).tolist()
+        [[0, -1, 1], [-1, 0, -1], [1, -1, 0]]
+        """
+        if self.rule == "storkey":
+            return self._weights.copy()
+        x = self.patterns_.astype(np.float64)
+        w = x.T @ (self._cinv @ x) if self.rule == "pinv" and len(x) else x.T @ x / self.dim
+        np.fill_diagonal(w, 0.0)
+        return w
+
+    # ---- recall -------------------------------------------------------------------------
+
+    def field(self, states) -> np.ndarray:
+        """Local fields h = W sigma for a batch of states (n, dim) -> (n, dim).
+
+        >>> net = Hopfield(4); net.write([[1, 1, -1, -1]])
+        >>> net.field([[1, 1, -1, -1]]).tolist()
+        [[0.75, 0.75, -0.75, -0.75]]
+        """
+        s, _ = as_bipolar(states, self.dim, "states")
+        return self._field(s) / (self.dim if self.rule == "hebb" else 1.0)
+
+    def _field(self, s: np.ndarray) -> np.ndarray:
+        # Hebb: N times the field, exact integers; only its sign matters for updates
+        if self.rule == "storkey":
+            return s @ self._weights
+        ft = np.float32 if len(self) * self.dim < _EXACT_F32 else np.float64
+        x = self.patterns_.astype(ft)
+        overlaps = s.astype(ft) @ x.T
+        if self.rule == "hebb":
+            return overlaps @ x - len(self) * s.astype(ft)
+        if len(self) == 0:
+            return np.zeros(s.shape)
+        return (overlaps.astype(np.float64) @ self._cinv) @ x.astype(np.float64) - self._diag * s
+
+    def stable(self, states) -> np.ndarray:
+        """Whether each state is a fixed point of one synchronous update, (n,) bool.
+
+        >>> net = Hopfield(4); net.write([[1, 1, -1, -1]])
+        >>> net.stable([[1, 1, -1, -1], [1, -1, 1, -1]]).tolist()
+        [True, False]
+        """
+        s, _ = as_bipolar(states, self.dim, "states")
+        h = self._field(s)
+        return ~((h * s < 0).any(axis=1))
+
+    def energy(self, states) -> np.ndarray:
+        """E = -1/2 sigma^T W sigma for each state (n,), or a float for one state.
+
+        >>> net = Hopfield(4); net.write([[1, 1, -1, -1]])
+        >>> net.energy([1, 1, -1, -1]), net.energy([1, -1, 1, -1])
+        (-1.5, 0.5)
+        """
+        s, single = as_bipolar(states, self.dim, "states")
+        e = -0.5 * np.einsum("ni,ni->n", s.astype(np.float64), self.field(s))
+        return float(e[0]) if single else e
+
+    def read(self, cues, steps: int | None = None, mode: str = "sync", return_info: bool = False):
+        """Run the network from ``cues`` (n, dim) or (dim,) until a fixed point or ``steps``.
+
+        Parameters
+        ----------
+        cues : array of +-1
+        steps : int, optional
+            Step limit: synchronous updates, or asynchronous sweeps over all units in random
+            order. Default 100.
+        mode : {"sync", "async"}
+        return_info : bool
+            Also return a :class:`ReadInfo` (per-cue ``converged`` flags and ``steps``).
+
+        Returns
+        -------
+        states : int8 array like ``cues``
+            The states reached. A unit with zero field keeps its state. Cues that hit the
+            step limit warn with :class:`NotConvergedWarning`.
+
+        Examples
+        --------
+        >>> net = Hopfield(4); net.write([[1, 1, -1, -1]])
+        >>> net.read([1, 1, 1, -1], mode="async").tolist()
+        [1, 1, -1, -1]
+        """
+        s, single = as_bipolar(cues, self.dim, "cues")
+        limit = step_limit(steps, 100)
+        if mode == "sync":
+            states, info = self._read_sync(s, limit)
+        elif mode == "async":
+            order = np.random.default_rng(self.seed).permuted(np.tile(np.arange(self.dim), (limit, 1)), axis=1)
+            states, info = s.copy(), ReadInfo(np.zeros(len(s), bool), np.zeros(len(s), np.int64))
+            _async_dense(self.weights(), states, order.astype(np.int64), info.converged, info.steps)
+        else:
+            raise ValueError(f"mode must be 'sync' or 'async', got {mode!r}")
+        report(info, f"Hopfield.read(mode={mode!r})", limit)
+        states = states[0] if single else states
+        return (states, info) if return_info else states
+
+    def _read_sync(self, s: np.ndarray, limit: int) -> tuple[np.ndarray, ReadInfo]:
+        s = s.copy()
+        converged = np.zeros(len(s), dtype=bool)
+        taken = np.zeros(len(s), dtype=np.int64)
+        active = np.arange(len(s))
+        for _ in range(limit):
+            if not len(active):
+                break
+            cur = s[active]
+            h = self._field(cur)
+            new = np.where(h > 0, 1, np.where(h < 0, -1, cur)).astype(np.int8)
+            taken[active] += 1
+            still = (new != cur).any(axis=1)
+            s[active] = new
+            converged[active[~still]] = True
+            active = active[still]
+        return s, ReadInfo(converged, taken)
+
+    # ---- files --------------------------------------------------------------------------
+
+    def _state(self):
+        arrays = {"patterns": self.patterns_}
+        if self.rule == "storkey":
+            arrays["weights"] = self._weights
+        return arrays, {"dim": self.dim, "rule": self.rule, "seed": self.seed}
+
+    @classmethod
+    def _from_state(cls, arrays, meta):
+        net = cls(int(meta["dim"]), rule=meta["rule"], seed=int(meta["seed"]))
+        patterns = arrays["patterns"]
+        if patterns.ndim != 2 or patterns.shape[1] != net.dim:
+            raise ValueError(f"patterns of shape {patterns.shape} for dim {net.dim}")
+        if net.rule == "storkey":
+            w = arrays["weights"]
+            if w.shape != (net.dim, net.dim):
+                raise ValueError(f"weights of shape {w.shape} for dim {net.dim}")
+            net.patterns_ = patterns.astype(np.int8)
+            net._weights = w.astype(np.float64)
+        else:
+            net.write(patterns)
+        return net
+
+
+@numba.njit(cache=True, nogil=True)
+def _async_dense(w, states, order, converged, steps):
+    # One unit at a time in the given order; the field vector is updated in O(N) per flip.
+    n_cues, n = states.shape
+    for c in range(n_cues):
+        s = states[c]
+        h = w @ s.astype(np.float64)
+        for t in range(order.shape[0]):
+            flips = 0
+            for i in order[t]:
+                new = 1 if h[i] > 0 else (-1 if h[i] < 0 else s[i])
+                if new != s[i]:
+                    s[i] = new
+                    h += (2.0 * new) * w[i]  # W is symmetric: row i = column i
+                    flips += 1
+            steps[c] = t + 1
+            if flips == 0:
+                converged[c] = True
+                break

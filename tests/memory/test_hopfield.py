@@ -1,0 +1,120 @@
+import warnings
+
+import numpy as np
+import pytest
+
+from kanerva.memory import Hopfield, NotConvergedWarning
+
+
+def random_patterns(p, n, seed=0):
+    return np.random.default_rng(seed).choice(np.array([-1, 1], dtype=np.int8), size=(p, n))
+
+
+def flip(patterns, fraction, seed=1):
+    rng = np.random.default_rng(seed)
+    out = patterns.copy()
+    k = round(fraction * patterns.shape[1])
+    for row in out:
+        row[rng.choice(len(row), k, replace=False)] *= -1
+    return out
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_hebb_low_load_recalls_from_ten_percent_noise(mode):
+    n = 256
+    patterns = random_patterns(12, n)  # alpha = 0.047
+    net = Hopfield(n)
+    net.write(patterns)
+    out = net.read(flip(patterns, 0.10), mode=mode)
+    assert (out == patterns).all(axis=1).mean() >= 0.9
+
+
+def test_hebb_overload_loses_patterns():
+    n = 256
+    patterns = random_patterns(77, n)  # alpha = 0.3, far beyond 0.138
+    net = Hopfield(n)
+    net.write(patterns)
+    assert net.stable(patterns).mean() < 0.05
+
+
+def test_pinv_every_pattern_is_a_fixed_point_below_n():
+    n = 128
+    patterns = random_patterns(100, n)  # alpha = 0.78: Hebb and Storkey lose them
+    for rule, expect_all in [("pinv", True), ("hebb", False)]:
+        net = Hopfield(n, rule=rule)
+        net.write(patterns)
+        assert net.stable(patterns).all() == expect_all
+
+
+def test_storkey_holds_more_than_hebb():
+    n = 200
+    patterns = random_patterns(36, n)  # alpha = 0.18
+    fractions = {}
+    for rule in ("hebb", "storkey"):
+        net = Hopfield(n, rule=rule)
+        net.write(patterns)
+        fractions[rule] = net.stable(patterns).mean()
+    assert fractions["storkey"] > fractions["hebb"] + 0.3
+
+
+def test_storkey_incremental_equals_batch():
+    patterns = random_patterns(10, 50)
+    a, b = Hopfield(50, rule="storkey"), Hopfield(50, rule="storkey")
+    a.write(patterns)
+    for p in patterns:
+        b.write(p)
+    np.testing.assert_allclose(a.weights(), b.weights())
+
+
+def test_factored_field_equals_dense_weights():
+    patterns = random_patterns(20, 64)
+    states = random_patterns(5, 64, seed=3)
+    for rule in ("hebb", "pinv"):
+        net = Hopfield(64, rule=rule)
+        net.write(patterns)
+        np.testing.assert_allclose(net.field(states), states @ net.weights(), atol=1e-9)
+
+
+def test_async_energy_never_increases():
+    n = 100
+    net = Hopfield(n)
+    net.write(random_patterns(20, n))
+    cues = random_patterns(30, n, seed=5)
+    out = net.read(cues, mode="async")
+    assert (net.energy(out) <= net.energy(cues) + 1e-12).all()
+    assert net.stable(out).all()
+
+
+def test_non_convergence_is_reported():
+    # two units coupled negatively, both +1: synchronous updates flip both forever (a 2-cycle)
+    net = Hopfield(2)
+    net.write([[1, -1]])
+    with pytest.warns(NotConvergedWarning, match="did not reach a fixed point"):
+        out, info = net.read([[1, 1], [1, -1]], steps=5, return_info=True)
+    assert info.converged.tolist() == [False, True]
+    assert info.steps.tolist() == [5, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, info = net.read([[1, 1]], steps=5, mode="async", return_info=True)  # async settles
+    assert info.all_converged
+
+
+def test_bad_input():
+    net = Hopfield(8)
+    with pytest.raises(ValueError, match="bipolar"):
+        net.write(np.zeros((2, 8)))
+    with pytest.raises(ValueError, match=r"shape \(n, 8\)"):
+        net.write(np.ones((2, 7)))
+    net.write(np.ones((1, 8)))
+    with pytest.raises(ValueError, match=r"shape \(n, 8\)"):
+        net.read(np.ones(9))
+    with pytest.raises(ValueError, match="bipolar"):
+        net.read(np.full(8, 0.5))
+    with pytest.raises(ValueError, match="mode"):
+        net.read(np.ones(8), mode="parallel")
+    with pytest.raises(ValueError, match="rule"):
+        Hopfield(8, rule="oja")
+    with pytest.raises(ValueError, match="auto-associative"):
+        net.write(np.ones((1, 8)), np.ones((1, 8)))
+    with pytest.raises(ValueError, match="steps"):
+        net.read(np.ones(8), steps=0)

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+import kanerva as kv
+from kanerva.memory import SparseDistributedMemory, activation_probability, radius_for
+from kanerva.vsa import _bits
+
+
+def noisy(space, x, fraction, seed=0):
+    rng = np.random.default_rng(seed)
+    bits = space.to_bits(x)
+    k = round(fraction * space.dim)
+    for row in bits:
+        row[rng.choice(space.dim, k, replace=False)] ^= 1
+    return space.from_bits(bits)
+
+
+def test_recovers_items_from_noisy_addresses():
+    s = kv.BSC(256, seed=0)
+    # p = 0.01 is Kanerva's optimum (2 M T)^(-1/3) for M = 4,000, T = 50
+    sdm = SparseDistributedMemory(s, locations=4_000, radius=radius_for(256, 0.01))
+    items = s.random(key=[f"item{i}" for i in range(50)])
+    sdm.write(items)
+    cues = noisy(s, items, 0.10)
+    once = sdm.read(cues)
+    settled, info = sdm.read(cues, iterations=10, return_info=True)
+    assert s.similarity(once, items).diagonal().mean() > 0.97  # cue similarity is 0.8
+    assert (settled == items).all(axis=1).mean() > 0.95
+    assert info.all_converged and info.steps.max() <= 5
+
+
+def test_hetero_association_and_capacity_limit():
+    s = kv.BSC(128, seed=2)
+    keys = s.random(key=[f"k{i}" for i in range(60)])
+    values = s.random(key=[f"v{i}" for i in range(60)])
+    small = SparseDistributedMemory(s, locations=3_000, activation=0.02)
+    small.write(keys, values)
+    exact = (small.read(keys) == values).all(axis=1).mean()
+    assert exact > 0.9
+    crowded = SparseDistributedMemory(s, locations=3_000, activation=0.02)
+    many = s.random(key=[f"m{i}" for i in range(2_000)])
+    crowded.write(many, s.random(key=[f"w{i}" for i in range(2_000)]))
+    assert s.similarity(crowded.read(many[:60]), s.random(key=[f"w{i}" for i in range(60)])).diagonal().mean() < 0.8
+
+
+def test_radius_activates_the_binomial_fraction():
+    s = kv.BSC(256, seed=1)
+    r = radius_for(256, 0.05)
+    sdm = SparseDistributedMemory(s, locations=20_000, radius=r)
+    counts = [len(a) for a in sdm.active(s.random(key=list(range(50))))]
+    expected = activation_probability(256, r) * 20_000
+    assert abs(np.mean(counts) / expected - 1) < 0.1
+
+
+def test_activation_fraction_gives_exact_counts_of_the_nearest():
+    s = kv.BSC(100, seed=3)
+    sdm = SparseDistributedMemory(s, locations=1_000, activation=0.03)
+    x = s.random(key=["a", "b"])
+    dist = _bits.hamming_matrix(x, sdm.addresses_)
+    for row, act in zip(dist, sdm.active(x)):
+        assert len(act) == 30
+        assert row[act].max() <= np.sort(row)[29]
+
+
+def test_counters_saturate_instead_of_wrapping():
+    s = kv.BSC(64, seed=0)
+    sdm = SparseDistributedMemory(s, locations=50, activation=1.0, counter_dtype="int8")
+    x = s.random(key="x")
+    sdm.write(np.repeat(x[None], 300, axis=0))
+    assert sdm.counters_.max() == 127 and sdm.counters_.min() == -127
+    assert (sdm.read(x) == x).all()
+
+
+def test_default_radius_follows_one_over_sqrt_m():
+    s = kv.BSC(1_000, seed=0)
+    sdm = SparseDistributedMemory(s, locations=400)
+    assert sdm.radius == radius_for(1_000, 0.05)
+
+
+def test_bad_input():
+    s = kv.BSC(64, seed=0)
+    with pytest.raises(TypeError, match="kv.BSC"):
+        SparseDistributedMemory(kv.MAP(64), locations=10)
+    with pytest.raises(ValueError, match="either radius or activation"):
+        SparseDistributedMemory(s, locations=10, radius=3, activation=0.1)
+    with pytest.raises(ValueError, match="activation"):
+        SparseDistributedMemory(s, locations=10, activation=1.5)
+    sdm = SparseDistributedMemory(s, locations=10, radius=30)
+    with pytest.raises(ValueError, match="3 keys but 2 values"):
+        sdm.write(s.random(3), s.random(2))
+    with pytest.raises(ValueError, match="another dimension"):
+        sdm.read(kv.BSC(128).random(2))
+    with pytest.raises(TypeError, match="dtype"):
+        sdm.read(np.ones((2, 1)))
