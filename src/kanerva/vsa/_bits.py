@@ -8,9 +8,19 @@ zero, so popcounts never see them.
 The Hamming kernels are compiled with numba because numpy has no fused
 xor-popcount-reduce: ``np.bitwise_count(a ^ b).sum(-1)`` materializes the xor and the
 per-word counts, which costs several times the memory traffic (see docs/benchmarks.md).
+The per-row ``popcount64(a ^ b)`` sum vectorizes (LLVM lowers ``ctpop`` on AVX2 to the
+nibble-lookup ``vpshufb``/``vpsadbw`` sequence of Mula, Kurz & Lemire 2018).
+
+:func:`hamming_topk` is the one Hamming top-k kernel shared by BSC cleanup, the sparse
+distributed memory and :mod:`kanerva.index`: xor, popcount and a running top-k per query are
+fused, so no distance matrix is ever materialized, and stored rows are read in L2-sized blocks
+once per query block (see docs/benchmarks-index.md for the measurements behind the choice).
 """
 
 from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
@@ -122,3 +132,121 @@ def hamming_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = np.empty(a.shape[0], dtype=np.int32)
     _hamming_rows(a, b, out)
     return out
+
+
+# ---- fused Hamming top-k ------------------------------------------------------------------
+
+_ROW_BLOCK = 256  # stored rows per block: 256 x 1,256 bytes (D = 10,000) stays in L2
+_PARALLEL_MIN_WORDS = 1 << 20  # below this much work, threads cost more than they save
+_pool: ThreadPoolExecutor | None = None
+
+
+@numba.njit(nogil=True, inline="always")
+def _insert(dist, idx, d, j):
+    # dist is sorted ascending and d < dist[-1]: shift the larger ones up, keep the earlier
+    # index first among equal distances (scan order = index order)
+    p = dist.shape[0] - 1
+    while p > 0 and dist[p - 1] > d:
+        dist[p] = dist[p - 1]
+        idx[p] = idx[p - 1]
+        p -= 1
+    dist[p] = d
+    idx[p] = j
+
+
+@numba.njit(cache=True, nogil=True)
+def _topk_scan(q, db, dist, idx, offset):
+    # dist/idx (n, k) hold the running best per query (initialised by the caller)
+    n, w = q.shape
+    m = db.shape[0]
+    k = dist.shape[1]
+    for r0 in range(0, m, _ROW_BLOCK):
+        r1 = min(r0 + _ROW_BLOCK, m)
+        for i0 in range(0, n, _QUERY_BLOCK):
+            i1 = min(i0 + _QUERY_BLOCK, n)
+            for j in range(r0, r1):
+                for i in range(i0, i1):
+                    s = 0
+                    for t in range(w):
+                        s += popcount64(q[i, t] ^ db[j, t])
+                    if s < dist[i, k - 1]:
+                        _insert(dist[i], idx[i], np.int32(s), j + offset)
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="kanerva-hamming")
+    return _pool
+
+
+def merge_topk(dist: np.ndarray, idx: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best of candidate lists (n, c): smallest distance first, then smallest index.
+
+    Empty slots carry index -1 and the largest int32 distance, so they sort last.
+
+    >>> d = np.array([[3, 1, 1, 2]]); i = np.array([[9, 7, 2, 5]])
+    >>> [a.tolist() for a in merge_topk(d, i, 3)]
+    [[[1, 1, 2]], [[2, 7, 5]]]
+    """
+    order = np.lexsort((idx, dist), axis=-1)[:, :k]
+    return np.take_along_axis(dist, order, 1), np.take_along_axis(idx, order, 1)
+
+
+def hamming_topk(
+    queries: np.ndarray, db: np.ndarray, k: int, threads: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` stored rows nearest in Hamming distance to each query, best first.
+
+    Exact: equals a stable argsort of :func:`hamming_matrix` (ties go to the smaller row
+    index). The stored rows are split into one contiguous chunk per thread (the kernel
+    releases the GIL), each thread keeps its own running top-k, and the lists are merged.
+
+    Parameters
+    ----------
+    queries : ndarray (n, W) uint64
+    db : ndarray (m, W) uint64 (may be a memory map)
+    k : int, 1 <= k <= m
+    threads : int, optional
+        Worker threads; default ``numba.get_num_threads()``.
+
+    Returns
+    -------
+    dist : ndarray (n, k) int32
+    idx : ndarray (n, k) int64, row numbers of ``db``
+
+    Examples
+    --------
+    >>> db = pack(np.array([[1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 1]]))
+    >>> d, i = hamming_topk(pack(np.array([[1, 1, 0, 1]])), db, 2)
+    >>> d.tolist(), i.tolist()
+    ([[1, 2]], [[0, 1]])
+    """
+    queries = np.ascontiguousarray(queries, dtype=np.uint64)
+    db = np.ascontiguousarray(db, dtype=np.uint64)
+    if queries.ndim != 2 or db.ndim != 2 or queries.shape[1] != db.shape[1]:
+        raise ValueError(
+            f"queries (n, W) and db (m, W) must be 2-D with the same number of words, "
+            f"got {queries.shape} and {db.shape}"
+        )
+    m = db.shape[0]
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= m:
+        raise ValueError(f"k must be an integer between 1 and the {m} stored rows, got {k!r}")
+    n = queries.shape[0]
+    k = int(k)
+    threads = numba.get_num_threads() if threads is None else max(1, int(threads))
+    work = n * m * max(1, db.shape[1])
+    chunks = 1 if work < _PARALLEL_MIN_WORDS else max(1, min(threads, m // max(k, _ROW_BLOCK)))
+    bounds = [c * m // chunks for c in range(chunks + 1)]
+    dist = np.full((chunks, n, k), np.iinfo(np.int32).max, dtype=np.int32)
+    idx = np.full((chunks, n, k), -1, dtype=np.int64)
+    if chunks == 1:
+        _topk_scan(queries, db, dist[0], idx[0], 0)
+        return dist[0], idx[0]
+    jobs = [
+        _executor().submit(_topk_scan, queries, db[bounds[c] : bounds[c + 1]], dist[c], idx[c], bounds[c])
+        for c in range(chunks)
+    ]
+    for job in jobs:
+        job.result()
+    return merge_topk(dist.transpose(1, 0, 2).reshape(n, -1), idx.transpose(1, 0, 2).reshape(n, -1), k)

@@ -30,6 +30,7 @@ class FHRR(DenseSpace):
     name = "fhrr"
     dtype = np.dtype(np.complex64)
     acc_dtype = np.dtype(np.complex128)
+    block_dtype = np.dtype(np.complex64)
 
     def _from_hashes(self, hashes):
         u = _keys.uniform01(_keys.stream(hashes, -(-self.dim // 2)))[:, : self.dim]
@@ -37,7 +38,7 @@ class FHRR(DenseSpace):
 
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
-        return a * b
+        return self._finite(a * b)
 
     def inverse(self, a):
         return np.conj(self.check(a))
@@ -46,14 +47,14 @@ class FHRR(DenseSpace):
         return np.ones(self.dim, dtype=np.complex64)
 
     def normalize(self, acc):
-        acc = np.asarray(acc, dtype=np.complex128)
+        acc = self._finite(np.asarray(acc, dtype=np.complex128))
         mag = np.abs(acc)
         unit = np.divide(acc, mag, out=np.zeros_like(acc), where=mag > 0)
         return np.where(mag > 0, unit, self.tiebreak(acc)).astype(np.complex64)
 
     def power(self, x, r):
         x = self.check(x)
-        return np.exp(1j * float(r) * np.angle(x)).astype(np.complex64)
+        return self._finite(np.exp(1j * float(r) * np.angle(x)).astype(np.complex64))
 
     def _similarity_matrix(self, a, b):
         return (a @ np.conj(b).T).real.astype(np.float64) / self.dim

@@ -48,7 +48,7 @@ class HRR(DenseSpace):
 
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
-        return self._from_spectrum(self._spectrum(a) * self._spectrum(b))
+        return self._finite(self._from_spectrum(self._spectrum(a) * self._spectrum(b)))
 
     def inverse(self, a):
         a = self.check(a)
@@ -67,14 +67,14 @@ class HRR(DenseSpace):
         return e
 
     def normalize(self, acc):
-        acc = np.asarray(acc, dtype=np.float64)
+        acc = self._finite(np.asarray(acc, dtype=np.float64))
         norm = np.linalg.norm(acc, axis=-1, keepdims=True)
         out = np.divide(acc, norm, out=np.zeros_like(acc), where=norm > 0)
         return out.astype(np.float32)
 
     def power(self, x, r):
         f = self._spectrum(self.check(x))
-        return self._from_spectrum(np.abs(f) ** r * np.exp(1j * r * np.angle(f)))
+        return self._finite(self._from_spectrum(np.abs(f) ** r * np.exp(1j * r * np.angle(f))))
 
     def _similarity_matrix(self, a, b):
         return cosine_matrix(a, b)
