@@ -1,0 +1,169 @@
+"""Binary hashes for similarity search: FlyHash and SimHash, output as packed bits.
+
+FlyHash (Dasgupta, Stevens & Navlakha 2017, "A neural algorithm for a fundamental computing
+problem", Science 358:793): the fly's olfactory circuit as a locality-sensitive hash. Each input
+is centred (its own mean subtracted, as the projection neurons do); each of ``m`` Kenyon cells
+sums a fixed random set of ``fan_in`` inputs (a sparse binary expansion, ``m`` >> ``d``); the
+anterior paired lateral neuron's winner-take-all keeps the ``active`` most excited cells as the
+tag, a binary vector of length ``m`` with ``active`` ones.
+
+SimHash (Charikar 2002, "Similarity estimation techniques from rounding algorithms"):
+``h(x) = sign(R x)`` with Gaussian ``R`` of ``bits`` rows; two vectors at angle theta agree on
+each bit with probability ``1 - theta / pi``.
+
+Both return packed codes in the BSC layout (:mod:`kanerva.vsa._bits`), so they go straight into
+:class:`kanerva.index.ExactIndex` with ``kv.BSC(hasher.bits)``; ``hasher.space`` is that space.
+
+Examples
+--------
+>>> import numpy as np
+>>> from kanerva.index import FlyHash
+>>> fly = FlyHash(input_dim=8, kenyon_cells=64, fan_in=3, active=4, seed=0)
+>>> codes = fly.hash(np.random.default_rng(0).random((5, 8)))
+>>> codes.shape, np.bitwise_count(codes).sum(axis=1).tolist()
+((5, 1), [4, 4, 4, 4, 4])
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from ..vsa import BSC
+from ..vsa._bits import n_words, pack
+from ._input import as_matrix, positive_int
+
+
+@numba.njit(cache=True, nogil=True)
+def _fly_kernel(x, inputs, active, out):
+    # x: (n, d) centred inputs; inputs: (m, fan_in) sampled input numbers; out: (n, W) zeros
+    n = x.shape[0]
+    m, fan_in = inputs.shape
+    act = np.empty(m, dtype=np.float64)
+    for i in range(n):
+        for c in range(m):
+            s = 0.0
+            for j in range(fan_in):
+                s += x[i, inputs[c, j]]
+            act[c] = s
+        # winner-take-all: the active-th largest activation is the threshold; ties at the
+        # threshold go to the lower-numbered cells so the tag has exactly `active` ones
+        thr = -np.partition(-act, active - 1)[active - 1]
+        above = 0
+        for c in range(m):
+            if act[c] > thr:
+                out[i, c >> 6] |= np.uint64(1) << np.uint64(c & 63)
+                above += 1
+        for c in range(m):
+            if above == active:
+                break
+            if act[c] == thr:
+                out[i, c >> 6] |= np.uint64(1) << np.uint64(c & 63)
+                above += 1
+
+
+def _distinct_samples(rng: np.random.Generator, rows: int, population: int, size: int) -> np.ndarray:
+    """(rows, size) int32, each row ``size`` distinct numbers below ``population``."""
+    out = rng.integers(0, population, size=(rows, size))
+    while True:  # redraw rows that repeat a number; cheap when size << population
+        s = np.sort(out, axis=1)
+        bad = np.flatnonzero((s[:, 1:] == s[:, :-1]).any(axis=1))
+        if not bad.size:
+            return out.astype(np.int32)
+        if size > population // 2:  # dense sampling: a permutation per bad row
+            out[bad] = np.stack([rng.permutation(population)[:size] for _ in bad])
+        else:
+            out[bad] = rng.integers(0, population, size=(bad.size, size))
+
+
+class FlyHash:
+    """Fly olfactory hash: centre, sparse binary expansion, winner-take-all (see module).
+
+    Parameters
+    ----------
+    input_dim : int
+        Input width ``d``.
+    kenyon_cells : int
+        Number of Kenyon cells ``m`` (the code length in bits).
+    fan_in : int
+        Inputs each Kenyon cell sums (distinct, drawn uniformly; the paper: about 10% of d).
+    active : int
+        Cells kept by the winner-take-all (the hash length ``k`` of the paper).
+    seed : int
+        Seed of the wiring.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fly = FlyHash(4, kenyon_cells=40, fan_in=2, active=3, seed=1)
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> bool((fly.hash(x) == fly.hash(2 * x + 5)).all())   # centred, then top-k: scale-free
+    True
+    """
+
+    def __init__(self, input_dim: int, kenyon_cells: int = 20_000, fan_in: int = 6, active: int = 16, seed: int = 0):
+        self.input_dim = positive_int(input_dim, "input_dim")
+        self.kenyon_cells = positive_int(kenyon_cells, "kenyon_cells")
+        self.fan_in = positive_int(fan_in, "fan_in")
+        self.active = positive_int(active, "active")
+        if self.fan_in > self.input_dim:
+            raise ValueError(f"fan_in ({fan_in}) cannot exceed input_dim ({input_dim}): inputs are sampled without repeats")
+        if self.active > self.kenyon_cells:
+            raise ValueError(f"active ({active}) cannot exceed kenyon_cells ({kenyon_cells})")
+        self.seed = int(seed)
+        rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0xF17]))
+        self.inputs = _distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in)
+
+    @property
+    def bits(self) -> int:
+        return self.kenyon_cells
+
+    @property
+    def space(self) -> BSC:
+        """The BSC space the codes live in (for :class:`kanerva.index.ExactIndex`)."""
+        return BSC(self.kenyon_cells, seed=self.seed)
+
+    def hash(self, X) -> np.ndarray:
+        """Packed tags (n, ceil(kenyon_cells / 64)) uint64 of the rows of ``X`` (n, input_dim)."""
+        x = as_matrix(X, self.input_dim)
+        x = np.ascontiguousarray(x - x.mean(axis=1, keepdims=True))
+        out = np.zeros((x.shape[0], n_words(self.kenyon_cells)), dtype=np.uint64)
+        if x.shape[0]:
+            _fly_kernel(x, self.inputs, self.active, out)
+        return out
+
+    def __repr__(self) -> str:
+        return (f"FlyHash(input_dim={self.input_dim}, kenyon_cells={self.kenyon_cells}, "
+                f"fan_in={self.fan_in}, active={self.active}, seed={self.seed})")
+
+
+class SimHash:
+    """Signed random projections: bit ``b`` of ``x`` is ``(R x)_b > 0``, R Gaussian.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> h = SimHash(3, bits=16, seed=0)
+    >>> x = np.array([1.0, -2.0, 0.5])
+    >>> bool((h.hash(x) == h.hash(3 * x)).all()), h.hash(x).shape
+    (True, (1, 1))
+    """
+
+    def __init__(self, input_dim: int, bits: int, seed: int = 0):
+        self.input_dim = positive_int(input_dim, "input_dim")
+        self.bits = positive_int(bits, "bits")
+        self.seed = int(seed)
+        rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0x5111]))
+        self.projection = rng.standard_normal((self.bits, self.input_dim))
+
+    @property
+    def space(self) -> BSC:
+        return BSC(self.bits, seed=self.seed)
+
+    def hash(self, X) -> np.ndarray:
+        """Packed signs (n, ceil(bits / 64)) uint64."""
+        x = as_matrix(X, self.input_dim)
+        return pack(x @ self.projection.T > 0)
+
+    def __repr__(self) -> str:
+        return f"SimHash(input_dim={self.input_dim}, bits={self.bits}, seed={self.seed})"

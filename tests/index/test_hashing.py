@@ -1,0 +1,95 @@
+"""FlyHash and SimHash: the definitions, the packing, and the paper's comparison in small."""
+
+import numpy as np
+import pytest
+
+import kanerva as kv
+from kanerva.index import ExactIndex, FlyHash, SimHash
+from kanerva.index.evaluate import HammingRankingMAP, average_precision, flyhash_map
+from kanerva.vsa._bits import unpack
+
+
+def _reference_fly(fly, x):
+    """The definition, written out densely: centre, sum the sampled inputs, keep the top k."""
+    x = x - x.mean(axis=1, keepdims=True)
+    act = x[:, fly.inputs].sum(axis=2)
+    tags = np.zeros_like(act, dtype=np.uint8)
+    for r in range(x.shape[0]):
+        tags[r, np.argsort(-act[r], kind="stable")[: fly.active]] = 1  # ties: lower cell first
+    return tags
+
+
+def test_flyhash_matches_its_definition():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 20))
+    x[:5] = np.round(x[:5])  # integer rows: ties in the activations
+    fly = FlyHash(20, kenyon_cells=300, fan_in=4, active=12, seed=3)
+    codes = fly.hash(x)
+    assert codes.shape == (40, 5) and codes.dtype == np.uint64
+    assert (unpack(codes, 300) == _reference_fly(fly, x)).all()
+    assert (np.bitwise_count(codes).sum(axis=1) == 12).all()
+    # each cell samples fan_in distinct inputs
+    assert all(len(set(row)) == 4 for row in fly.inputs.tolist())
+
+
+def test_flyhash_is_deterministic_and_searchable():
+    x = np.random.default_rng(1).random((30, 10))
+    a, b = FlyHash(10, 640, 3, 8, seed=5), FlyHash(10, 640, 3, 8, seed=5)
+    assert (a.hash(x) == b.hash(x)).all()
+    assert not (FlyHash(10, 640, 3, 8, seed=6).hash(x) == a.hash(x)).all()
+    index = ExactIndex(a.space)
+    index.add(a.hash(x))
+    dist, ids = index.search(a.hash(x[3] + 1e-9), k=1)
+    assert ids[0, 0] == 3 and dist[0, 0] == 0
+
+
+def test_simhash_is_sign_of_projection_and_collides_with_angle():
+    h = SimHash(16, bits=4096, seed=0)
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(1, 16))
+    assert (unpack(h.hash(x), 4096)[0] == (h.projection @ x[0] > 0)).all()
+    y = x + 0.7 * rng.normal(size=(1, 16))
+    theta = np.arccos((x @ y.T).item() / np.linalg.norm(x) / np.linalg.norm(y))
+    agree = 1 - kv.BSC(4096).hamming(h.hash(x)[0], h.hash(y)[0]) / 4096
+    assert abs(agree - (1 - theta / np.pi)) < 0.03  # Charikar: P[agree] = 1 - theta / pi
+
+
+def test_bad_input():
+    fly = FlyHash(8, 64, 3, 4)
+    with pytest.raises(ValueError, match=r"shape \(n, 8\)"):
+        fly.hash(np.zeros((2, 9)))
+    with pytest.raises(ValueError, match="NaN"):
+        fly.hash(np.full((1, 8), np.nan))
+    with pytest.raises(TypeError, match="real numbers"):
+        SimHash(2, 4).hash(np.array([["a", "b"]]))
+    with pytest.raises(ValueError, match="fan_in"):
+        FlyHash(4, 64, fan_in=5)
+    with pytest.raises(ValueError, match="active"):
+        FlyHash(4, 10, fan_in=2, active=11)
+    with pytest.raises(ValueError, match="bits must be an integer >= 1"):
+        SimHash(4, 0)
+
+
+def test_average_precision_by_hand():
+    relevant = np.array([[False, True, True, False]])
+    assert average_precision(np.array([[1, 2, 0, 3]]), relevant)[0] == 1.0
+    assert average_precision(np.array([[0, 3, 1, 2]]), relevant)[0] == pytest.approx((1 / 3 + 2 / 4) / 2)
+
+
+def test_fly_beats_simhash_on_digits_at_k16():
+    # the paper's shape on a fast subset: 800 digits, 200 queries, 4,000 Kenyon cells
+    from sklearn.datasets import load_digits
+
+    data = load_digits().data[:800]
+    r = flyhash_map(ks=(16,), kenyon_cells=4000, n_queries=200, package=False, data=data)
+    fly, sim = r["map"]["flyhash"][0], r["map"]["simhash"][0]
+    assert fly > 0.5 and sim < 0.35 and fly > 1.7 * sim
+
+
+def test_map_task_rewards_better_codes():
+    data = np.random.default_rng(3).normal(size=(300, 6))
+    task = HammingRankingMAP(data, n_queries=60)
+    perfect = SimHash(6, 1024, seed=1).hash(data)
+    assert task.score(perfect) > task.score(SimHash(6, 2, seed=1).hash(data)) + 0.2
+    with pytest.raises(ValueError, match="one code per point"):
+        task.score(perfect[:10])
