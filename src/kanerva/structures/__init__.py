@@ -1,1 +1,39 @@
-"""kanerva.structures"""
+"""Data structures built from the algebra, written once against :class:`~kanerva.Space` so
+each works in every model (BSC, MAP, HRR, FHRR): sets and multisets (bundles), sequences
+(permuted sums), ordered pairs and directed graphs (permute-then-bind), records and key-value
+tables (bundles of bindings). Kanerva 2009, "Hyperdimensional computing", Cognitive
+Computation 1:139-159.
+
+Examples
+--------
+>>> import kanerva as kv
+>>> from kanerva.structures import Sequence
+>>> for model in (kv.BSC, kv.MAP, kv.HRR, kv.FHRR):
+...     cb = kv.Codebook(model(10_000, seed=0), ["do", "re", "mi", "fa"])
+...     print(model.__name__, Sequence(cb, ["do", "re", "mi"]).follows("re"))
+BSC mi
+MAP mi
+HRR mi
+FHRR mi
+"""
+
+from ._base import UnknownSymbolError, bound_scores, member_threshold, projection
+from .pairs import DirectedGraph, Pair, pair
+from .sequences import Sequence
+from .sets import Multiset, Set
+from .tables import HashTable, Record
+
+__all__ = [
+    "Set",
+    "Multiset",
+    "Sequence",
+    "Pair",
+    "pair",
+    "DirectedGraph",
+    "HashTable",
+    "Record",
+    "UnknownSymbolError",
+    "projection",
+    "member_threshold",
+    "bound_scores",
+]
