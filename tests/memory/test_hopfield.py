@@ -118,3 +118,17 @@ def test_bad_input():
         net.write(np.ones((1, 8)), np.ones((1, 8)))
     with pytest.raises(ValueError, match="steps"):
         net.read(np.ones(8), steps=0)
+
+
+def test_storkey_matches_the_published_sum():
+    # w_ij += (1/N)(xi_i xi_j - xi_i h_ji - h_ij xi_j), h_ij = sum_{k != i, j} w_ik xi_k, by loops
+    n = 7
+    patterns = random_patterns(4, n, seed=9).astype(float)
+    w = np.zeros((n, n))
+    for x in patterns:
+        h = np.array([[sum(w[i, k] * x[k] for k in range(n) if k not in (i, j)) for j in range(n)] for i in range(n)])
+        w = w + (np.outer(x, x) - x[:, None] * h.T - h * x[None, :]) / n
+        np.fill_diagonal(w, 0.0)
+    net = Hopfield(n, rule="storkey")
+    net.write(patterns.astype(np.int8))
+    np.testing.assert_allclose(net.weights(), w, atol=1e-12)

@@ -101,12 +101,8 @@ class Hopfield(AssociativeMemory):
             self._diag = np.einsum("mi,mn,ni->i", x, self._cinv, x)
 
     def _storkey(self, xi: np.ndarray) -> None:
-        n, w = self.dim, self._weights
         for x in xi:
-            h = w @ x  # h_i = sum_{k != i} w_ik x_k, as w_ii = 0
-            # sum over k != i, j: h_ij = h_i - w_ij x_j, so x_i h_ji + h_ij x_j = x_i h_j + h_i x_j - 2 w_ij
-            w += (np.outer(x, x) - np.outer(x, h) - np.outer(h, x) + 2.0 * w) / n
-            np.fill_diagonal(w, 0.0)
+            _storkey_update(self._weights, x, self._weights @ x)
 
     def weights(self) -> np.ndarray:
         """The dense coupling matrix W (dim, dim), zero diagonal.
@@ -270,3 +266,15 @@ def _async_dense(w, states, order, converged, steps):
             if flips == 0:
                 converged[c] = True
                 break
+
+
+@numba.njit(cache=True, nogil=True)
+def _storkey_update(w, x, h):
+    # h_i = sum_{k != i} w_ik x_k (w_ii = 0). The rule sums over k != i, j, so
+    # h_ij = h_i - w_ij x_j and x_i h_ji + h_ij x_j = x_i h_j + h_i x_j - 2 w_ij (w symmetric).
+    # One fused pass instead of three outer products.
+    n = w.shape[0]
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                w[i, j] += (x[i] * x[j] - x[i] * h[j] - h[i] * x[j] + 2.0 * w[i, j]) / n

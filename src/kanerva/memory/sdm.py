@@ -31,6 +31,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numba
@@ -131,7 +132,7 @@ class SparseDistributedMemory(AssociativeMemory):
         if counter_dtype not in COUNTER_DTYPES:
             raise ValueError(f"counter_dtype must be one of {COUNTER_DTYPES}, got {counter_dtype!r}")
         self.seed = int(seed)
-        self.addresses_ = space.random(key=[f"sdm/{self.seed}/{m}" for m in range(self.locations)])
+        self.addresses_ = _location_addresses(space, self.seed, self.locations)
         self.counters_ = np.zeros((self.locations, space.dim), dtype=counter_dtype)
         self._count = 0
 
@@ -236,6 +237,15 @@ class SparseDistributedMemory(AssociativeMemory):
         sdm.counters_[:] = arrays["counters"]
         sdm._count = int(meta["count"])
         return sdm
+
+
+@functools.lru_cache(maxsize=8)
+def _location_addresses(space: BSC, seed: int, locations: int) -> np.ndarray:
+    # keyed, so a loaded memory (or another process) rebuilds the same addresses; cached
+    # because hashing 10^5 keys costs a noticeable fraction of a second per memory
+    addresses = space.random(key=[f"sdm/{seed}/{m}" for m in range(locations)])
+    addresses.flags.writeable = False
+    return addresses
 
 
 @numba.njit(cache=True, nogil=True)
