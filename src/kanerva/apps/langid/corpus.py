@@ -62,8 +62,9 @@ class FileStats:
 
     Examples
     --------
-    >>> FileStats(Path("en.txt"))
-    FileStats(path=PosixPath('en.txt'), lines=0, empty_lines=0, decode_errors=0, chars=0)
+    >>> stats = FileStats(Path("en.txt"))
+    >>> stats.lines, stats.empty_lines, stats.decode_errors, stats.chars
+    (0, 0, 0, 0)
     """
 
     path: Path
