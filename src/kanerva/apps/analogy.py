@@ -1,8 +1,13 @@
 """'What is the dollar of Mexico?' (Kanerva 2010, "What we mean when we say 'What's the dollar
-of Mexico?'", AAAI Fall Symposium).
+of Mexico?': Prototypes and mapping in concept space", AAAI Fall Symposium on Quantum
+Informatics for Cognitive, Social, and Semantic Processes).
 
-Countries are records (holistic vectors) of role-filler bindings; binding the two records gives
-a mapping between them, and binding that mapping with DOLLAR gives (approximately) PESO.
+Countries are records (holistic vectors) of role-filler bindings,
+``US = NAME (x) USA + MONEY (x) DOLLAR (+ CAPITAL (x) WDC)`` and likewise ``MX``. Binding one
+record with the inverse of the other gives a mapping between them,
+``M = MX (x) US^-1``, whose terms ``PESO (x) DOLLAR^-1`` (the roles cancel) map each US filler
+to the Mexican filler of the same role; ``M (x) DOLLAR`` is then most similar to PESO. For the
+self-inverse models (BSC, MAP) this is the paper's ``DOLLAR (x) US (x) MX``.
 
 Examples
 --------
@@ -13,10 +18,38 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..encoders import Codebook
+from ..structures import Record
 from ..vsa import Space
 
-FILLERS = ["usa", "mexico", "dollar", "peso", "wdc", "mxc"]
+US = {"name": "usa", "money": "dollar", "capital": "wdc"}
+MEXICO = {"name": "mexico", "money": "peso", "capital": "mxc"}
+
+
+def analogy(space: Space, source: Mapping[str, str], target: Mapping[str, str], query: str) -> tuple[str, float]:
+    """"What is the ``query`` of ``target``?", where ``query`` is a filler of ``source``.
+
+    ``source`` and ``target`` are records (role -> filler); returns the filler of ``target``
+    found by mapping, and its similarity. No role is named in the question: the mapping finds
+    which role ``query`` plays.
+
+    Examples
+    --------
+    >>> import kanerva as kv
+    >>> france = {"name": "france", "money": "euro", "capital": "paris"}
+    >>> japan = {"name": "japan", "money": "yen", "capital": "tokyo"}
+    >>> analogy(kv.FHRR(10_000, seed=1), france, japan, "paris")[0]
+    'tokyo'
+    """
+    roles = Codebook(space, sorted(set(source) | set(target)))
+    fillers = Codebook(space, sorted(set(source.values()) | set(target.values())))
+    src, dst = Record(roles, fillers, source), Record(roles, fillers, target)
+    mapping = space.bind(dst.vector, space.inverse(src.vector))
+    answer = space.bind(mapping, fillers[query])
+    (symbol, sim), = fillers.cleanup(answer, k=1)
+    return symbol, sim
 
 
 def dollar_of_mexico(space: Space, with_capital: bool = False) -> tuple[str, float]:
@@ -24,13 +57,5 @@ def dollar_of_mexico(space: Space, with_capital: bool = False) -> tuple[str, flo
 
     ``with_capital`` adds the third field (CAPITAL: Washington DC / Mexico City) of the paper.
     """
-    cb = Codebook(space, ["name", "money", "capital"] + FILLERS)
-    us_fields = [("name", "usa"), ("money", "dollar")] + ([("capital", "wdc")] if with_capital else [])
-    mx_fields = [("name", "mexico"), ("money", "peso")] + ([("capital", "mxc")] if with_capital else [])
-    us = space.bundle([space.bind(cb[r], cb[f]) for r, f in us_fields])
-    mx = space.bundle([space.bind(cb[r], cb[f]) for r, f in mx_fields])
-    mapping = space.bind(mx, space.inverse(us))  # MX (x) US^-1: maps US fillers to MX fillers
-    answer = space.bind(mapping, cb["dollar"])
-    fillers = Codebook(space, FILLERS)
-    (symbol, sim), = fillers.cleanup(answer, k=1)
-    return symbol, sim
+    fields = ["name", "money"] + (["capital"] if with_capital else [])
+    return analogy(space, {f: US[f] for f in fields}, {f: MEXICO[f] for f in fields}, "dollar")

@@ -8,11 +8,14 @@ from ..vsa import MODELS
 
 
 @click.command()
-@click.option("--dim", default=10_000, show_default=True, help="Dimension of the hypervectors.")
-@click.option("--seed", default=7, show_default=True)
-def tour(dim: int, seed: int) -> None:
+@click.option("--dim", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Dimension of the hypervectors.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Seed of the keyed random vectors.")
+@click.option("--model", "models", multiple=True, type=click.Choice(sorted(MODELS)),
+              help="Model(s) to tour (repeatable; default: all four).")
+def tour(dim: int, seed: int, models: tuple[str, ...]) -> None:
     """A short tour of the algebra: analogy, sequence and record queries in every model."""
     from ..apps.tour import run_tour
 
-    for line in run_tour(dim=dim, seed=seed, models=list(MODELS)):
+    for line in run_tour(dim=dim, seed=seed, models=list(models) or list(MODELS)):
         click.echo(line)
