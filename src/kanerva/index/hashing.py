@@ -30,36 +30,89 @@ import numba
 import numpy as np
 
 from ..vsa import BSC
-from ..vsa._bits import n_words, pack
+from ..vsa._bits import n_words, pack, thread_pool
 from ._input import as_matrix, positive_int
+
+
+@numba.njit(nogil=True, inline="always")
+def _see(s, c, best, cand_val, cand_cell, n_cand):
+    # Keep the `active` largest activations so far (best, descending) and record every cell
+    # at or above the running threshold best[-1] as a candidate. The threshold only rises, so
+    # the candidates include every final winner and every cell tied with the final threshold;
+    # there are about active * log(m / active) of them, so no (m,) activation array is kept.
+    p = best.shape[0] - 1
+    if s < best[p]:
+        return n_cand
+    cand_val[n_cand] = s
+    cand_cell[n_cand] = c
+    if s > best[p]:
+        while p > 0 and best[p - 1] < s:
+            best[p] = best[p - 1]
+            p -= 1
+        best[p] = s
+    return n_cand + 1
+
+
+@numba.njit(nogil=True, inline="always")
+def _winners(cand_val, cand_cell, n_cand, thr, active, out_row):
+    # the candidates above the threshold, then those equal to it in cell order until exactly
+    # `active` are set (a deterministic tie rule)
+    above = 0
+    for t in range(n_cand):
+        if cand_val[t] > thr:
+            out_row[cand_cell[t] >> 6] |= np.uint64(1) << np.uint64(cand_cell[t] & 63)
+            above += 1
+    for t in range(n_cand):
+        if above == active:
+            break
+        if cand_val[t] == thr:
+            out_row[cand_cell[t] >> 6] |= np.uint64(1) << np.uint64(cand_cell[t] & 63)
+            above += 1
 
 
 @numba.njit(cache=True, nogil=True)
 def _fly_kernel(x, inputs, active, out):
-    # x: (n, d) centred inputs; inputs: (m, fan_in) sampled input numbers; out: (n, W) zeros
+    # x: (n, d) centred inputs, n a multiple of 4; inputs: (m, fan_in) uint32; out: (n, W) zeros.
+    # Four rows at a time: each cell's input numbers are loaded once for four sums kept in
+    # registers (the loads, not the adds, bound this loop).
     n = x.shape[0]
     m, fan_in = inputs.shape
-    act = np.empty(m, dtype=np.float64)
-    for i in range(n):
+    best = np.empty((4, active), dtype=np.float64)
+    cand_val = np.empty((4, m), dtype=np.float64)
+    cand_cell = np.empty((4, m), dtype=np.int64)
+    b0, b1, b2, b3 = best[0], best[1], best[2], best[3]  # views made once, not per cell
+    v0, v1, v2, v3 = cand_val[0], cand_val[1], cand_val[2], cand_val[3]
+    c0, c1, c2, c3 = cand_cell[0], cand_cell[1], cand_cell[2], cand_cell[3]
+    last = active - 1
+    for i in range(0, n, 4):
+        x0, x1, x2, x3 = x[i], x[i + 1], x[i + 2], x[i + 3]
+        best[:] = -np.inf
+        n0 = n1 = n2 = n3 = 0
+        t0 = t1 = t2 = t3 = -np.inf  # the running thresholds, in registers
         for c in range(m):
-            s = 0.0
+            s0 = s1 = s2 = s3 = 0.0
             for j in range(fan_in):
-                s += x[i, inputs[c, j]]
-            act[c] = s
-        # winner-take-all: the active-th largest activation is the threshold; ties at the
-        # threshold go to the lower-numbered cells so the tag has exactly `active` ones
-        thr = -np.partition(-act, active - 1)[active - 1]
-        above = 0
-        for c in range(m):
-            if act[c] > thr:
-                out[i, c >> 6] |= np.uint64(1) << np.uint64(c & 63)
-                above += 1
-        for c in range(m):
-            if above == active:
-                break
-            if act[c] == thr:
-                out[i, c >> 6] |= np.uint64(1) << np.uint64(c & 63)
-                above += 1
+                k = inputs[c, j]
+                s0 += x0[k]
+                s1 += x1[k]
+                s2 += x2[k]
+                s3 += x3[k]
+            if s0 >= t0:
+                n0 = _see(s0, c, b0, v0, c0, n0)
+                t0 = b0[last]
+            if s1 >= t1:
+                n1 = _see(s1, c, b1, v1, c1, n1)
+                t1 = b1[last]
+            if s2 >= t2:
+                n2 = _see(s2, c, b2, v2, c2, n2)
+                t2 = b2[last]
+            if s3 >= t3:
+                n3 = _see(s3, c, b3, v3, c3, n3)
+                t3 = b3[last]
+        _winners(v0, c0, n0, t0, active, out[i])
+        _winners(v1, c1, n1, t1, active, out[i + 1])
+        _winners(v2, c2, n2, t2, active, out[i + 2])
+        _winners(v3, c3, n3, t3, active, out[i + 3])
 
 
 def _distinct_samples(rng: np.random.Generator, rows: int, population: int, size: int) -> np.ndarray:
@@ -113,6 +166,7 @@ class FlyHash:
         self.seed = int(seed)
         rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0xF17]))
         self.inputs = _distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in)
+        self._inputs = self.inputs.astype(np.uint32)  # unsigned indices: no wraparound checks, 2x faster
 
     @property
     def bits(self) -> int:
@@ -126,11 +180,18 @@ class FlyHash:
     def hash(self, X) -> np.ndarray:
         """Packed tags (n, ceil(kenyon_cells / 64)) uint64 of the rows of ``X`` (n, input_dim)."""
         x = as_matrix(X, self.input_dim)
-        x = np.ascontiguousarray(x - x.mean(axis=1, keepdims=True))
+        n = x.shape[0]
+        x = x - x.mean(axis=1, keepdims=True)
+        x = np.concatenate([x, np.repeat(x[-1:], -n % 4, axis=0)])  # whole groups of four rows
         out = np.zeros((x.shape[0], n_words(self.kenyon_cells)), dtype=np.uint64)
-        if x.shape[0]:
-            _fly_kernel(x, self.inputs, self.active, out)
-        return out
+        groups = x.shape[0] // 4
+        chunks = min(numba.get_num_threads(), groups, 1 + n * self.kenyon_cells * self.fan_in // 2_000_000)
+        bounds = [4 * (c * groups // chunks) for c in range(chunks + 1)]  # row groups over threads (nogil)
+        jobs = [thread_pool().submit(_fly_kernel, x[a:b], self._inputs, self.active, out[a:b])
+                for a, b in zip(bounds[:-1], bounds[1:])]
+        for job in jobs:
+            job.result()
+        return out[:n]
 
     def __repr__(self) -> str:
         return (f"FlyHash(input_dim={self.input_dim}, kenyon_cells={self.kenyon_cells}, "

@@ -173,7 +173,8 @@ def _topk_scan(q, db, dist, idx, offset):
                         _insert(dist[i], idx[i], np.int32(s), j + offset)
 
 
-def _executor() -> ThreadPoolExecutor:
+def thread_pool() -> ThreadPoolExecutor:
+    """The shared worker threads of the packed-bit kernels (they release the GIL)."""
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="kanerva-hamming")
@@ -244,7 +245,7 @@ def hamming_topk(
         _topk_scan(queries, db, dist[0], idx[0], 0)
         return dist[0], idx[0]
     jobs = [
-        _executor().submit(_topk_scan, queries, db[bounds[c] : bounds[c + 1]], dist[c], idx[c], bounds[c])
+        thread_pool().submit(_topk_scan, queries, db[bounds[c] : bounds[c + 1]], dist[c], idx[c], bounds[c])
         for c in range(chunks)
     ]
     for job in jobs:
