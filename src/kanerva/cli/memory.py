@@ -12,17 +12,6 @@ def memory() -> None:
     """Associative memories: Hopfield, dense/modern Hopfield, SDM, fast weights."""
 
 
-def _table(result: dict) -> str:
-    rows = result["rows"]
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    cells = [[f"{r[c]:.4g}" if isinstance(r.get(c), float) else str(r.get(c, "")) for c in cols] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(cols, widths))]
-    lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths)) for row in cells]
-    lines.append("summary: " + json.dumps(result["summary"]))
-    return "\n".join(lines)
-
-
 @memory.command()
 @click.argument("which", type=click.Choice(["hopfield", "dam", "modern", "sdm"]))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -39,7 +28,7 @@ def capacity(which: str, as_json: bool, plot_path: str | None, seed: int) -> Non
     """
     from tqdm import tqdm
 
-    from ..memory.capacity import EXPERIMENTS
+    from ..memory.capacity import EXPERIMENTS, format_table
 
     with tqdm(desc=f"{which} capacity", unit="point", leave=False) as bar:
         result = EXPERIMENTS[which](seed=seed, progress=bar)
@@ -47,4 +36,4 @@ def capacity(which: str, as_json: bool, plot_path: str | None, seed: int) -> Non
         from ..memory.plots import plot
 
         plot(result, plot_path)
-    click.echo(json.dumps(result, indent=1) if as_json else _table(result))
+    click.echo(json.dumps(result, indent=1) if as_json else format_table(result))

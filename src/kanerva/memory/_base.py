@@ -152,14 +152,22 @@ def as_bipolar(x, dim: int, name: str) -> tuple[np.ndarray, bool]:
     >>> as_bipolar([1, -1, 1], 3, "pattern")[0].tolist()
     [[1, -1, 1]]
     """
-    arr, single = as_batch(x, dim, name)
-    if not np.all(np.abs(arr) == 1):
-        bad = arr[np.abs(arr) != 1][:3].tolist()
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "iu":  # floats, bools, objects: the general checks, then exact +-1
+        arr, single = as_batch(x, dim, name)
+    else:  # integer states (the usual int8): check in place, no float copy
+        single = arr.ndim == 1
+        arr = arr[None] if single else arr
+        if arr.ndim != 2 or arr.shape[1] != dim:
+            raise ValueError(f"{name} must have shape (n, {dim}) or ({dim},), got {np.shape(x)}")
+    ok = (arr == 1) | (arr == -1)
+    if not ok.all():
+        bad = arr[~ok][:3].tolist()
         raise ValueError(
             f"{name} must hold bipolar states +1/-1 only (a binary memory), found e.g. {bad}; "
             f"map 0/1 bits with 1 - 2 * bits"
         )
-    return arr.astype(np.int8), single
+    return arr.astype(np.int8, copy=False), single
 
 
 def check_pairs(keys: np.ndarray, values: np.ndarray, what: str) -> None:

@@ -271,4 +271,24 @@ def sdm_recall(dim: int = 256, locations: int = 2_000, items=(25, 100, 400),
     return {"experiment": "sdm", "dim": dim, "locations": locations, "noise": noise, "rows": rows, "summary": summary}
 
 
+def format_table(result: dict) -> str:
+    """The rows of a result as an aligned text table, then the summary as JSON.
+
+    >>> print(format_table({"rows": [{"a": 1, "b": 0.5}], "summary": {}}))
+    a    b
+    1  0.5
+    summary: {}
+    """
+    import json
+
+    rows = result["rows"]
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    cells = [[f"{r[c]:.4g}" if isinstance(r.get(c), float) else str(r.get(c, "")) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(cols, widths))]
+    lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths)) for row in cells]
+    lines.append("summary: " + json.dumps(result["summary"]))
+    return "\n".join(lines)
+
+
 EXPERIMENTS = {"hopfield": hopfield_capacity, "dam": dam_capacity, "modern": modern_digits, "sdm": sdm_recall}

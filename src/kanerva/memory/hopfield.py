@@ -74,6 +74,7 @@ class Hopfield(AssociativeMemory):
         self.rule = rule
         self.seed = int(seed)
         self.patterns_ = np.zeros((0, self.dim), dtype=np.int8)
+        self._xf = np.zeros((0, self.dim), dtype=np.float32)  # patterns as floats for BLAS (exact)
         self._weights = np.zeros((self.dim, self.dim)) if rule == "storkey" else None
         self._cinv = None  # pinv: (Xi Xi^T)^+
         self._diag = None  # pinv: w_ii before removal
@@ -93,6 +94,7 @@ class Hopfield(AssociativeMemory):
             raise ValueError("a Hopfield network is auto-associative: write(patterns) takes no values")
         xi, _ = as_bipolar(patterns, self.dim, "patterns")
         self.patterns_ = np.concatenate([self.patterns_, xi])
+        self._xf = self.patterns_.astype(np.float32 if self.patterns_.size < _EXACT_F32 else np.float64)
         if self.rule == "storkey":
             self._storkey(xi.astype(np.float64))
         elif self.rule == "pinv":
@@ -134,11 +136,11 @@ class Hopfield(AssociativeMemory):
         # Hebb: N times the field, exact integers; only its sign matters for updates
         if self.rule == "storkey":
             return s @ self._weights
-        ft = np.float32 if len(self) * self.dim < _EXACT_F32 else np.float64
-        x = self.patterns_.astype(ft)
-        overlaps = s.astype(ft) @ x.T
+        x = self._xf
+        sf = s.astype(x.dtype)
+        overlaps = sf @ x.T
         if self.rule == "hebb":
-            return overlaps @ x - len(self) * s.astype(ft)
+            return overlaps @ x - len(self) * sf
         if len(self) == 0:
             return np.zeros(s.shape)
         return (overlaps.astype(np.float64) @ self._cinv) @ x.astype(np.float64) - self._diag * s
@@ -241,6 +243,7 @@ class Hopfield(AssociativeMemory):
             if w.shape != (net.dim, net.dim):
                 raise ValueError(f"weights of shape {w.shape} for dim {net.dim}")
             net.patterns_ = patterns.astype(np.int8)
+            net._xf = net.patterns_.astype(np.float64)
             net._weights = w.astype(np.float64)
         else:
             net.write(patterns)
