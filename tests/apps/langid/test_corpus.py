@@ -177,3 +177,83 @@ def test_limit_keeps_the_first_texts(tmp_path):
 def test_unknown_split_is_an_error():
     with pytest.raises(ValueError, match="unknown split 'dev'"):
         shipped_corpus("dev")
+
+
+# --------------------------------------------------------------------------- the builder's parts
+def load_builder():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "scripts" / "build_langid_corpus.py"
+    spec = importlib.util.spec_from_file_location("build_langid_corpus", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_mo(entries: list[tuple[str, str]]) -> bytes:
+    """A little-endian GNU .mo file (header entry first, keys sorted as msgfmt does)."""
+    import struct
+
+    entries = sorted(entries)
+    ids = [k.encode() for k, _ in entries]
+    strs = [v.encode() for _, v in entries]
+    n = len(entries)
+    orig_at, trans_at = 28, 28 + 8 * n
+    data_at = trans_at + 8 * n
+    table, blob = [], b""
+    for s in ids + strs:
+        table.append((len(s), data_at + len(blob)))
+        blob += s + b"\0"
+    header = struct.pack("<7I", 0x950412DE, 0, n, orig_at, trans_at, 0, 0)
+    return header + b"".join(struct.pack("<2I", *t) for t in table) + blob
+
+
+def test_builder_reads_gettext_catalogs_like_the_stdlib(tmp_path):
+    import gettext
+
+    builder = load_builder()
+    entries = [("", "Content-Type: text/plain; charset=UTF-8\n"),
+               ("ctx|label\x04_Open File", "Datei ö_ffnen"),
+               ("Close", "Schließen"),
+               ("%1 row\x00%1 rows", "%1 Zeile\x00%1 Zeilen")]
+    path = tmp_path / "x.mo"
+    path.write_bytes(make_mo(entries))
+    pairs = builder.read_mo(path)
+    assert pairs == [("%1 row", "%1 Zeile"), ("Close", "Schließen"), ("_Open File", "Datei ö_ffnen")]
+    stdlib = gettext.GNUTranslations(open(path, "rb"))
+    assert stdlib.pgettext("ctx|label", "_Open File") == "Datei ö_ffnen"
+    path.write_bytes(b"not a catalog at all")
+    with pytest.raises(builder.BuildError, match="not a gettext .mo file"):
+        builder.read_mo(path)
+
+
+def test_builder_cleaning_removes_markup_placeholders_and_mnemonics():
+    clean = load_builder().clean
+    assert clean("Open %PRODUCTNAME ~File with $(ARG1) and {0} <b>bold</b> A_lle") == [
+        "Open File with and bold Alle"]
+    assert clean('The table "#" and #lib# at https://example.org/x.') == ["The table and at"]
+    assert clean("First line\nSecond &amp; line\n%1\n") == ["First line", "Second & line"]
+    assert clean("100 % opaque, 0 % clear") == ["100 % opaque, 0 % clear"]
+
+
+def test_builder_udhr_sentences_and_split(tmp_path):
+    builder = load_builder()
+    page = tmp_path / "d.html"
+    page.write_text("<html><h2>Article 1</h2><p>All human beings are born free and equal. "
+                    "They are endowed with reason and conscience; they should act well.</p>"
+                    "<ol><li>Everyone has the right to life, liberty and security.</li></ol>"
+                    "<p>Too short.</p></html>", encoding="utf-8")
+    assert builder.udhr_lines(page) == [
+        "All human beings are born free and equal.",
+        "They are endowed with reason and conscience;",
+        "Everyone has the right to life, liberty and security."]
+    lines = [f"sentence number {i} has quite enough words in it" for i in range(1500)]
+    lines += [f"short {i}" for i in range(300)]
+    test, train, dropped = builder.split(lines, "xx", seed=1)
+    assert len(test) == 1000 and not set(test) & set(train) and dropped == 0
+    assert sorted(test + train) == sorted(lines)
+    assert builder.split(lines, "xx", seed=1)[0] == test  # deterministic
+    assert builder.split(lines, "xx", seed=2)[0] != test
+    with pytest.raises(builder.BuildError, match="only 500 sentence-like"):
+        builder.split(lines[:500], "xx", seed=1)
