@@ -201,7 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     info = {}
     for name in peers:
         factory, dist, restricted, how = PEERS[name]
-        predict = factory()
+        try:
+            predict = factory()
+        except ImportError as err:
+            parser.exit(2, f"error: peer {name!r} is not installed ({err}): `make bench-install` "
+                           f"or pip install {dist}\n")
         info[name] = {"package": dist, "version": importlib.metadata.version(dist),
                       "restricted_to_21": restricted, "how": how}
         for split in splits:
