@@ -183,3 +183,23 @@ def test_corrupt_files(tmp_path):
         f.truncate(8)  # the vectors file lost rows
     with pytest.raises(ModelFileError, match="bytes"):
         ExactIndex.load(tmp_path / "m")
+
+
+def test_dense_query_batches_are_split_without_changing_results(monkeypatch):
+    from kanerva.index import _topk
+
+    rng = np.random.default_rng(5)
+    db, q = rng.normal(size=(50, 6)), rng.normal(size=(23, 6))
+    index = ExactIndex(metric="ip", dim=6)
+    index.add(db)
+    whole = index.search(q, 4)
+    monkeypatch.setattr(_topk, "_SCORES_PER_PASS", 120)  # 2 queries per pass
+    split = index.search(q, 4)
+    assert (whole[1] == split[1]).all() and np.allclose(whole[0], split[0])
+
+
+def test_empty_batches():
+    from kanerva.index import FlyHash, SimHash
+
+    assert FlyHash(8, 64, 3, 4).hash(np.zeros((0, 8))).shape == (0, 1)
+    assert SimHash(8, 70).hash(np.zeros((0, 8))).shape == (0, 2)

@@ -22,6 +22,7 @@ import numpy as np
 from ..vsa._bits import hamming_topk, merge_topk
 
 METRICS = ("hamming", "cosine", "ip")
+_SCORES_PER_PASS = 1 << 24  # float32 scores held at once: 64 MB
 
 
 def block_topk(metric: str, queries: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -33,6 +34,10 @@ def block_topk(metric: str, queries: np.ndarray, rows: np.ndarray, k: int) -> tu
     k = min(k, rows.shape[0])
     if metric == "hamming":
         return hamming_topk(queries, rows, k)
+    step = max(1, _SCORES_PER_PASS // max(1, rows.shape[0]))
+    if queries.shape[0] > step:  # bound the (queries x rows) score matrix
+        parts = [block_topk(metric, queries[i : i + step], rows, k) for i in range(0, queries.shape[0], step)]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     keys = -(queries @ np.asarray(rows).T)
     if k < keys.shape[1]:
         part = np.argpartition(keys, k - 1, axis=1)[:, :k]

@@ -181,16 +181,21 @@ class FlyHash:
         """Packed tags (n, ceil(kenyon_cells / 64)) uint64 of the rows of ``X`` (n, input_dim)."""
         x = as_matrix(X, self.input_dim)
         n = x.shape[0]
+        if n == 0:
+            return np.zeros((0, n_words(self.kenyon_cells)), dtype=np.uint64)
         x = x - x.mean(axis=1, keepdims=True)
         x = np.concatenate([x, np.repeat(x[-1:], -n % 4, axis=0)])  # whole groups of four rows
         out = np.zeros((x.shape[0], n_words(self.kenyon_cells)), dtype=np.uint64)
         groups = x.shape[0] // 4
         chunks = min(numba.get_num_threads(), groups, 1 + n * self.kenyon_cells * self.fan_in // 2_000_000)
         bounds = [4 * (c * groups // chunks) for c in range(chunks + 1)]  # row groups over threads (nogil)
-        jobs = [thread_pool().submit(_fly_kernel, x[a:b], self._inputs, self.active, out[a:b])
-                for a, b in zip(bounds[:-1], bounds[1:])]
-        for job in jobs:
-            job.result()
+        if chunks == 1:
+            _fly_kernel(x, self._inputs, self.active, out)
+        else:
+            jobs = [thread_pool().submit(_fly_kernel, x[a:b], self._inputs, self.active, out[a:b])
+                    for a, b in zip(bounds[:-1], bounds[1:])]
+            for job in jobs:
+                job.result()
         return out[:n]
 
     def __repr__(self) -> str:
