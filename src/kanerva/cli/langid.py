@@ -1,10 +1,155 @@
-"""`kanerva langid` subcommands."""
+"""`kanerva langid` subcommands: train, evaluate, predict, demo, plot. Parse, call, print."""
 
 from __future__ import annotations
 
+import json
+import sys
+
 import click
+
+from ..vsa import MODELS
+
+
+def _fail(exc: Exception) -> None:
+    raise click.ClickException(str(exc))
+
+
+def _load(path):
+    from ..apps.langid.model import load_model
+    from ..io import ModelFileError
+
+    try:
+        return load_model(path)
+    except ModelFileError as exc:
+        _fail(exc)
 
 
 @click.group()
 def langid() -> None:
-    """langid commands."""
+    """Language identification from letter n-gram hypervectors."""
+
+
+@langid.command()
+@click.argument("corpus_dir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", "model_path", required=True, type=click.Path(dir_okay=False), help="Model file to write.")
+@click.option("--ngram", type=int, multiple=True, help="N-gram size; repeat for a mixture (default 3 and 4).")
+@click.option("--dim", type=int, help="Dimension of the hypervectors.")
+@click.option("--model", type=click.Choice(sorted(MODELS)), help="Hypervector model.")
+@click.option("--seed", type=int, help="Seed of the letter vectors.")
+@click.option("--workers", type=int, help="Start a Dask LocalCluster with this many workers.")
+@click.option("--scheduler", help="Use the Dask cluster at this address (tcp://host:port).")
+def train(corpus_dir, model_path, ngram, dim, model, seed, workers, scheduler):
+    """Train on CORPUS_DIR (<label>.txt files, one text per line) and write the model."""
+    from tqdm import tqdm
+
+    from ..apps.langid.model import save_model, train_corpus
+
+    if workers is not None and scheduler is not None:
+        _fail(ValueError("give --workers or --scheduler, not both"))
+    stats: dict = {}
+    try:
+        with tqdm(desc="training", unit="chunk", file=sys.stderr) as bar:
+            clf = train_corpus(corpus_dir, workers=workers, scheduler=scheduler, progress=bar.update,
+                               stats=stats, ngram=tuple(ngram) or None, dim=dim, model=model, seed=seed)
+        save_model(clf, model_path)
+    except (ValueError, TypeError, ImportError) as exc:
+        _fail(exc)
+    bad = sum(s.decode_errors for s in stats.values())
+    empty = sum(s.empty_lines for s in stats.values())
+    click.echo(f"{len(clf.classes_)} labels, {clf.n_chars_:,} characters, {clf.vocabulary_.size:,} n-grams; "
+               f"skipped {empty} empty lines, replaced {bad} undecodable bytes; wrote {model_path}")
+
+
+@langid.command()
+@click.argument("model_path", type=click.Path(dir_okay=False))
+@click.argument("test_dir", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def evaluate(model_path, test_dir, as_json):
+    """Accuracy of MODEL on TEST_DIR: overall, per label, confusions, speed."""
+    from ..apps.langid.evaluate import evaluate_corpus
+
+    clf = _load(model_path)
+    try:
+        report = evaluate_corpus(clf, test_dir)
+    except ValueError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    click.echo(f"accuracy {100 * report['accuracy']:.2f}% on {report['n']} texts "
+               f"({report['sentences_per_second']:,.0f} texts/s)")
+    for label, acc in report["per_label"].items():
+        wrong = ", ".join(f"{k}:{v}" for k, v in report["confusions"].get(label, {}).items())
+        click.echo(f"  {label:<8}{100 * acc:7.2f}%  {('confused with ' + wrong) if wrong else ''}")
+    if report["unknown_labels"]:
+        click.echo(f"labels the model does not know (not scored): {report['unknown_labels']}")
+    if report["decode_errors"] or report["empty_lines"]:
+        click.echo(f"skipped {report['empty_lines']} empty lines, replaced {report['decode_errors']} undecodable bytes")
+
+
+@langid.command()
+@click.argument("model_path", type=click.Path(dir_okay=False))
+@click.argument("text", nargs=-1)
+@click.option("--top", default=1, show_default=True, help="Show the K best labels.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def predict(model_path, text, top, as_json):
+    """Label of each TEXT (or of each line of stdin) with its similarity."""
+    from ..apps.langid.evaluate import identify
+
+    clf = _load(model_path)
+    bad = 0
+    if text:
+        texts = list(text)
+    else:
+        texts = []
+        for raw in sys.stdin.buffer:
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            bad += line.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+            texts.append(line)
+    try:
+        results = identify(clf, texts, top=top)
+    except ValueError as exc:
+        _fail(exc)
+    for r in results:
+        if as_json:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        elif top == 1:
+            click.echo(f"{r['label'] or '-'}\t{r['similarity']:.3f}")
+        else:
+            click.echo("\t".join(f"{lab} {sim:.3f}" for lab, sim in r["top"]) or "-\t0.000")
+    if bad:
+        click.echo(f"replaced {bad} undecodable bytes", err=True)
+
+
+@langid.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def demo(as_json):
+    """Train on the shipped 21-language corpus, evaluate on its test split and on UDHR."""
+    from pathlib import Path
+
+    from ..apps.langid.evaluate import demo as run_demo
+    from ..apps.langid.evaluate import demo_table
+
+    result = run_demo()
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    peers_file = Path("benchmarks/results/langid_peers.json")
+    peers = json.loads(peers_file.read_text()) if peers_file.exists() else None
+    for line in demo_table(result, peers):
+        click.echo(line)
+
+
+@langid.command()
+@click.argument("model_path", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+def plot(model_path, output):
+    """Language geometry: clustered similarity heatmap of the class profiles."""
+    from ..apps.langid.plot import plot_geometry
+
+    clf = _load(model_path)
+    try:
+        order = plot_geometry(clf, output)
+    except (ValueError, ImportError) as exc:
+        _fail(exc)
+    click.echo(f"wrote {output} (order: {' '.join(order)})")

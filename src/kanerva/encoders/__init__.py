@@ -1,5 +1,6 @@
 """Encoders: symbols, levels, n-grams and projections into a Space."""
 
 from .codebook import Codebook
+from .ngrams import NGramEncoder, next_letter
 
-__all__ = ["Codebook"]
+__all__ = ["Codebook", "NGramEncoder", "next_letter"]

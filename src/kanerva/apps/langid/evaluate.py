@@ -1,0 +1,134 @@
+"""Evaluating and using a language-identification model: accuracy per label, confusions, speed,
+the label of each text, and the demo (train on the shipped corpus, test on its test split and UDHR).
+
+Examples
+--------
+>>> clf = __import__("kanerva.apps.langid.model", fromlist=["x"]).train_texts(
+...     ["the cat is on the mat", "le chat est sur le tapis"], ["en", "fr"], dim=1_000, epochs=0)
+>>> report = evaluate_texts(clf, ["the mat", "le tapis", "der Hund"], ["en", "fr", "de"])
+>>> report["accuracy"], report["n"], report["unknown_labels"]
+(1.0, 2, {'de': 1})
+>>> identify(clf, ["le chat", "12 34"])[0]["label"], identify(clf, ["12 34"])[0]["label"]
+('fr', None)
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import numpy as np
+
+from ...learn.ngram_classifier import NGramClassifier
+from .corpus import read_corpus, shipped_corpus
+
+
+def evaluate_texts(clf: NGramClassifier, texts, labels) -> dict:
+    """Accuracy, per-label accuracy, confusions and speed on labelled texts.
+
+    Texts whose label the model does not know are left out of the accuracy and counted in
+    ``unknown_labels``. ``sentences_per_second`` times prediction alone (one thread).
+    """
+    texts, labels = list(texts), [str(y) for y in labels]
+    if len(texts) != len(labels):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+    known = set(map(str, clf.classes_))
+    unknown = Counter(y for y in labels if y not in known)
+    keep = [i for i, y in enumerate(labels) if y in known]
+    if not keep:
+        raise ValueError(f"no text has a label the model knows ({', '.join(sorted(known))})")
+    texts = [texts[i] for i in keep]
+    truth = np.array([labels[i] for i in keep])
+    start = time.perf_counter()
+    predicted = clf.predict(texts).astype(str)
+    seconds = time.perf_counter() - start
+    right = predicted == truth
+    per_label, confusions = {}, {}
+    for label in sorted(set(truth)):
+        mine = truth == label
+        per_label[label] = float(right[mine].mean())
+        wrong = Counter(predicted[mine & ~right].tolist())
+        if wrong:
+            confusions[label] = dict(wrong.most_common())
+    return {
+        "accuracy": float(right.mean()),
+        "n": int(right.size),
+        "correct": int(right.sum()),
+        "per_label": per_label,
+        "confusions": confusions,
+        "sentences_per_second": float(right.size / seconds) if seconds > 0 else float("inf"),
+        "unknown_labels": dict(unknown),
+    }
+
+
+def evaluate_corpus(clf: NGramClassifier, test_dir) -> dict:
+    """:func:`evaluate_texts` on a corpus directory, plus what reading it found."""
+    corpus = read_corpus(test_dir)
+    texts, labels = corpus.texts_and_labels()
+    report = evaluate_texts(clf, texts, labels)
+    report["decode_errors"] = corpus.decode_errors
+    report["empty_lines"] = corpus.empty_lines
+    return report
+
+
+def identify(clf: NGramClassifier, texts, top: int = 1) -> list[dict]:
+    """For each text: its label, the similarity to that label's class vector, and the ``top``
+    labels with their similarities. A text none of whose n-grams the model has seen (no letters,
+    or a script absent from training) gets label None and similarity 0.
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"top must be a positive integer, got {top!r}")
+    texts = list(texts)
+    sims = clf.similarity(texts)
+    out = []
+    for text, row in zip(texts, sims):
+        order = np.argsort(-row, kind="stable")[:top]
+        seen = bool(np.any(row != 0))
+        out.append({
+            "text": text,
+            "label": str(clf.classes_[order[0]]) if seen else None,
+            "similarity": float(row[order[0]]) if seen else 0.0,
+            "top": [[str(clf.classes_[i]), float(row[i])] for i in order] if seen else [],
+        })
+    return out
+
+
+def demo(progress=None, **settings) -> dict:
+    """Train the default model on the shipped corpus and evaluate it on the test split and UDHR."""
+    from .model import train_corpus
+
+    start = time.perf_counter()
+    clf = train_corpus(shipped_corpus("train"), progress=progress, **settings)
+    train_seconds = time.perf_counter() - start
+    return {
+        "settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in clf.get_params().items()},
+        "train_seconds": train_seconds,
+        "train_chars": int(clf.n_chars_),
+        "vocabulary": int(clf.vocabulary_.size),
+        "test": evaluate_corpus(clf, shipped_corpus("test")),
+        "udhr": evaluate_corpus(clf, shipped_corpus("udhr")),
+    }
+
+
+def demo_table(result: dict, peers: dict | None = None) -> list[str]:
+    """Lines of the demo's table: per-language accuracy on test and UDHR, with peers when given."""
+    names = sorted(next(iter(peers.values())).keys()) if peers else []
+    head = f"{'lang':<6}{'test':>8}{'udhr':>8}" + "".join(f"{n[:10]:>12}" for n in names)
+    lines = [head, "-" * len(head)]
+    for label in result["test"]["per_label"]:
+        row = f"{label:<6}{100 * result['test']['per_label'][label]:>8.2f}"
+        row += f"{100 * result['udhr']['per_label'].get(label, float('nan')):>8.2f}"
+        for n in names:
+            row += f"{100 * peers['test'][n]['per_label'].get(label, float('nan')):>12.2f}"
+        lines.append(row)
+    lines.append("-" * len(head))
+    total = f"{'all':<6}{100 * result['test']['accuracy']:>8.2f}{100 * result['udhr']['accuracy']:>8.2f}"
+    for n in names:
+        total += f"{100 * peers['test'][n]['accuracy']:>12.2f}"
+    lines.append(total)
+    if names and "udhr" in peers:
+        lines.append(f"{'udhr':<22}" + "".join(f"{100 * peers['udhr'][n]['accuracy']:>12.2f}" for n in names))
+    lines.append(f"trained on {result['train_chars']:,} characters in {result['train_seconds']:.1f} s "
+                 f"({result['train_chars'] / result['train_seconds'] / 1e6:.2f} M chars/s); "
+                 f"{result['test']['sentences_per_second']:,.0f} test sentences/s")
+    return lines

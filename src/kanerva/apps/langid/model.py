@@ -1,0 +1,148 @@
+"""The language-identification model: default settings, training from a corpus directory, model files.
+
+Defaults were chosen by measurement on a held-out tenth of the shipped training split (never on
+the test split); the measurements are in ``docs/benchmarks-langid.md``.
+
+Model files are written with :func:`kanerva.io.save` (kind ``"langid-model"``, format
+``FORMAT_VERSION``): the settings, labels and alphabet in the header, the vocabulary of n-gram
+codes, the n-gram x class score table, the class vectors, the class profiles and the sparse
+class counts as arrays. Files of another kind or version, corrupt or truncated files are refused
+with :class:`kanerva.io.ModelFileError`.
+
+Examples
+--------
+>>> import tempfile, os
+>>> clf = train_texts(["the cat is on the mat", "le chat est sur le tapis"], ["en", "fr"], dim=1_000, epochs=1)
+>>> path = os.path.join(tempfile.mkdtemp(), "m.kanerva")
+>>> save_model(clf, path)
+>>> load_model(path).predict(["the dog"]).tolist()
+['en']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+from ... import __version__, io
+from ...encoders.ngrams import Alphabet, check_ngram
+from ...learn.ngram_classifier import NGramClassifier
+from ...parallel import executor
+from ...vsa import MODELS
+from .corpus import CorpusError, corpus_files, iter_chunks
+
+KIND = "langid-model"
+FORMAT_VERSION = 1
+
+DEFAULTS = dict(model="bsc", dim=2048, ngram=(3, 4), seed=0, epochs=5, margin=0.05, example_ngrams=200, min_count=1)
+"""Default settings (see the module docstring for how they were chosen)."""
+
+CHUNK_LINES = 5_000  # texts per map task
+_CACHE_BYTES = 512 * 2**20  # corpora smaller than this (on disk) are kept in memory between passes
+
+
+def make_classifier(**settings) -> NGramClassifier:
+    """An untrained classifier with the defaults, overridden by ``settings`` (None = default).
+
+    >>> make_classifier(dim=4096).dim, make_classifier().model
+    (4096, 'bsc')
+    """
+    params = dict(DEFAULTS)
+    params.update({k: v for k, v in settings.items() if v is not None})
+    unknown = set(params) - set(DEFAULTS)
+    if unknown:
+        raise TypeError(f"unknown setting(s) {sorted(unknown)}; known: {sorted(DEFAULTS)}")
+    if isinstance(params["ngram"], (list, tuple)):
+        params["ngram"] = tuple(check_ngram(params["ngram"]))
+    return NGramClassifier(**params)
+
+
+def train_texts(texts, labels, **settings) -> NGramClassifier:
+    """Train on in-memory ``texts`` with ``labels``."""
+    return make_classifier(**settings).fit(texts, labels)
+
+
+def train_corpus(corpus_dir, workers: int | None = None, scheduler: str | None = None,
+                 progress: Callable[[int], None] | None = None, stats: dict | None = None,
+                 chunk_lines: int = CHUNK_LINES, **settings) -> NGramClassifier:
+    """Train on a corpus directory (``<label>.txt`` files), streaming it in chunks.
+
+    ``workers`` starts a Dask LocalCluster, ``scheduler`` joins an existing one; the model is the
+    same bit for bit as the one trained here. ``stats`` (a dict) is filled with one
+    :class:`~kanerva.apps.langid.corpus.FileStats` per label (decoding errors, empty lines).
+    """
+    files = corpus_files(corpus_dir)
+    labels = list(files)
+    index = {label: i for i, label in enumerate(labels)}
+    stats = {} if stats is None else stats
+
+    def chunks():
+        for label, texts in iter_chunks(corpus_dir, chunk_lines=chunk_lines, stats=stats):
+            yield index[label], texts
+
+    clf = make_classifier(**settings)
+    small = sum(f.stat().st_size for f in files.values()) < _CACHE_BYTES
+    with executor(workers=workers, scheduler=scheduler) as ex:
+        clf.fit_chunks(chunks, labels, executor=ex, progress=progress, cache=small)
+    return clf
+
+
+# ---- model files ------------------------------------------------------------------------------
+
+
+def save_model(clf: NGramClassifier, path: str | os.PathLike) -> None:
+    """Write a trained classifier to ``path`` (atomic; no pickle)."""
+    if not hasattr(clf, "table_"):
+        raise ValueError("the classifier is not trained: fit it before saving")
+    rows, cols = np.nonzero(clf.class_counts_)
+    arrays = {
+        "vocabulary": clf.vocabulary_,
+        "table": clf.table_,
+        "class_vectors": clf.class_vectors_.astype(np.float32),
+        "profiles": clf.profiles_.astype(np.float32),
+        "count_rows": rows.astype(np.int32),
+        "count_cols": cols.astype(np.int32),
+        "count_values": clf.class_counts_[rows, cols].astype(np.int64),
+    }
+    params = clf.get_params()
+    params["ngram"] = list(check_ngram(params["ngram"]))
+    meta = {"settings": params, "labels": [str(c) for c in clf.classes_], "alphabet": clf.alphabet_.letters,
+            "history": list(map(float, clf.history_)), "n_chars": int(clf.n_chars_),
+            "kanerva_version": __version__}
+    io.save(path, KIND, FORMAT_VERSION, arrays, meta)
+
+
+def load_model(path: str | os.PathLike) -> NGramClassifier:
+    """Read a model written by :func:`save_model`; refuses foreign, other-version or broken files."""
+    arrays, meta = io.load(path, KIND, FORMAT_VERSION)
+    try:
+        settings = dict(meta["settings"])
+        settings["ngram"] = tuple(settings["ngram"])
+        labels = list(meta["labels"])
+        alphabet = Alphabet(meta["alphabet"])
+        clf = NGramClassifier(**settings)
+        if clf.model not in MODELS:
+            raise ValueError(f"unknown model {clf.model!r}")
+        v, c = arrays["table"].shape
+        counts = np.zeros((v, c), dtype=np.int64)
+        counts[arrays["count_rows"], arrays["count_cols"]] = arrays["count_values"]
+        if arrays["vocabulary"].shape != (v,) or c != len(labels) or arrays["class_vectors"].shape[0] != c:
+            raise ValueError("array shapes do not agree with each other")
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise io.ModelFileError(f"{path}: not a valid langid model ({exc})") from None
+    clf.classes_ = np.asarray(labels)
+    clf.alphabet_ = alphabet
+    clf.vocabulary_ = arrays["vocabulary"]
+    clf.table_ = np.ascontiguousarray(arrays["table"], dtype=np.float32)
+    clf.class_vectors_ = arrays["class_vectors"].astype(np.float64)
+    clf.profiles_ = arrays["profiles"].astype(np.float64)
+    clf.class_counts_ = counts
+    clf.history_ = list(meta.get("history", []))
+    clf.n_chars_ = int(meta.get("n_chars", 0))
+    return clf
+
+
+__all__ = ["DEFAULTS", "FORMAT_VERSION", "KIND", "CorpusError", "make_classifier", "train_texts",
+           "train_corpus", "save_model", "load_model"]

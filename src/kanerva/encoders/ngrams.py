@@ -1,0 +1,445 @@
+"""Letter n-grams as hypervectors, with the exact count-then-project fast path.
+
+Each letter gets a keyed random vector; an n-gram is the bind of its letters, each permuted by
+its distance from the end (Joshi, Halseth & Kanerva 2016, "Language geometry using random
+indexing", eq. 1; Rahimi, Kanerva & Rabaey 2016):
+
+    HV(l_1 l_2 ... l_n) = rho^{n-1}(L_1) * rho^{n-2}(L_2) * ... * L_n,   e.g. THE = rr(T) * r(H) * E
+
+and the profile of a text is the sum of the vectors of all its n-grams (a sliding window). The
+sum is linear, so ``profile = sum_g count(g) * HV(g)``: counting the n-grams first (integer codes,
+a numba kernel) and projecting each distinct n-gram once gives the same profile as encoding
+position by position (:meth:`NGramEncoder.encode_direct`, the reference; a test proves it for all
+four models: bit for bit for BSC and MAP, up to float32 rounding for HRR and FHRR, whose n-gram
+vectors are computed in batches).
+
+HRR caveat: its permutation is a rotation, and circular convolution commutes with rotation, so
+``rho^2(T) * rho(H) * E = rho^3(T * H * E)``: HRR n-grams are blind to letter order (THE = EHT).
+BSC, MAP and FHRR (elementwise binding) keep the order.
+
+Normalization (any script, no transliteration): lowercase, Unicode NFC; letters are the code points
+of categories L* and M* (so combining marks and abugida vowel signs stay with their script);
+everything else -- digits, punctuation, symbols, whitespace -- is a word boundary, a run of them
+collapses into one space, and a text is padded with one space at each end so that word-initial and
+word-final n-grams exist. A text without letters has no n-grams.
+
+Examples
+--------
+>>> import kanerva as kv
+>>> enc = NGramEncoder(kv.BSC(1_000, seed=0), ngram=3)
+>>> normalize("The 2 cats!")
+' the cats '
+>>> counts = enc.count(["The cat", "the hat"])
+>>> sorted(zip(counts.ngrams(), counts.counts.tolist()))[:3]
+[(' ca', 1), (' ha', 1), (' th', 2)]
+>>> bool((enc.project(counts) == enc.encode_direct("The cat") + enc.encode_direct("the hat")).all())
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from ..vsa import Space
+
+MAX_N = 7  # the n of a code lives in its 3 low bits
+_BMP = 0x10000
+
+
+def normalize(text: str) -> str:
+    """The normalized form of one text (see the module docstring): what the n-grams are read from.
+
+    Examples
+    --------
+    >>> normalize("  Ça   va? 42 ")
+    ' ça va '
+    """
+    alphabet = Alphabet.from_texts([text])
+    ids, _ = _letter_stream([text], alphabet)
+    return "".join(alphabet.letters[i] for i in ids)
+
+
+# ---- code points and letters ---------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2)
+def _letter_flags(size: int) -> np.ndarray:
+    """1 where code point ``i < size`` is a letter (categories L*, M*)."""
+    cat = unicodedata.category
+    return np.fromiter((cat(chr(i))[0] in "LM" for i in range(size)), dtype=np.uint8, count=size)
+
+
+def codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Lowercased NFC code points of ``texts``, concatenated, and the offsets of each text.
+
+    Examples
+    --------
+    >>> cps, offsets = codepoints(["Ab", "c"])
+    >>> cps.tolist(), offsets.tolist()
+    ([97, 98, 99], [0, 2, 3])
+    """
+    if isinstance(texts, str):
+        raise TypeError("texts must be a sequence of str, got a single str (wrap it in a list)")
+    norm = []
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"text {i} is {type(t).__name__}, expected str (decode bytes first)")
+        norm.append(unicodedata.normalize("NFC", t.lower()))
+    offsets = np.zeros(len(norm) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, norm), dtype=np.int64, count=len(norm)), out=offsets[1:])
+    cps = np.frombuffer("".join(norm).encode("utf-32-le"), dtype=np.uint32)
+    return cps, offsets
+
+
+def _flags_for(cps: np.ndarray) -> np.ndarray:
+    top = int(cps.max()) + 1 if cps.size else 0
+    return _letter_flags(_BMP if top <= _BMP else 0x110000)
+
+
+@dataclass(frozen=True)
+class Alphabet:
+    """The letters of a corpus, sorted by code point; id 0 is the word boundary ``" "``."""
+
+    letters: str
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> Alphabet:
+        cps, _ = codepoints(texts)
+        return cls.from_codepoints(cps)
+
+    @classmethod
+    def from_codepoints(cls, cps: np.ndarray) -> Alphabet:
+        flags = _flags_for(cps)
+        seen = np.zeros(flags.size, dtype=np.uint8)
+        _mark_seen(cps, flags, seen)
+        return cls(" " + "".join(map(chr, np.flatnonzero(seen))))
+
+    def union(self, other: Alphabet) -> Alphabet:
+        return Alphabet(" " + "".join(sorted(set(self.letters[1:]) | set(other.letters[1:]))))
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+    @functools.cached_property
+    def id_table(self) -> np.ndarray:
+        """Code point -> id: alphabet id, -1 for a non-letter, -2 for a letter not in the alphabet."""
+        last = ord(self.letters[-1]) if len(self.letters) > 1 else 0
+        flags = _letter_flags(_BMP if last < _BMP else 0x110000)
+        table = np.where(flags.astype(bool), -2, -1).astype(np.int32)
+        table[[ord(c) for c in self.letters[1:]]] = np.arange(1, len(self.letters), dtype=np.int32)
+        return table
+
+
+@numba.njit(cache=True, nogil=True)
+def _mark_seen(cps, flags, seen):
+    for c in cps:
+        if c < flags.size and flags[c]:
+            seen[c] = 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _ids_kernel(cps, offsets, table, out, out_offsets):
+    # letters -> ids, runs of non-letters -> one 0, one 0 padding each end; no letters -> empty
+    k = 0
+    for t in range(offsets.size - 1):
+        out_offsets[t] = k
+        start = k
+        out[k] = 0
+        k += 1
+        letters = 0
+        for j in range(offsets[t], offsets[t + 1]):
+            c = cps[j]
+            v = table[c] if c < table.size else (-2 if c >= 0x10000 else -1)
+            if v == -1:
+                if out[k - 1] != 0:
+                    out[k] = 0
+                    k += 1
+            else:
+                out[k] = v
+                k += 1
+                letters += 1
+        if letters == 0:
+            k = start
+        elif out[k - 1] != 0:
+            out[k] = 0
+            k += 1
+    out_offsets[offsets.size - 1] = k
+    return k
+
+
+def _letter_stream(texts: Sequence[str], alphabet: Alphabet) -> tuple[np.ndarray, np.ndarray]:
+    cps, offsets = codepoints(texts)
+    return letter_ids(cps, offsets, alphabet)
+
+
+def letter_ids(cps: np.ndarray, offsets: np.ndarray, alphabet: Alphabet) -> tuple[np.ndarray, np.ndarray]:
+    """Normalized letter-id streams of texts given as code points (see :func:`codepoints`)."""
+    out = np.empty(cps.size + 2 * (offsets.size - 1), dtype=np.int32)
+    out_offsets = np.empty(offsets.size, dtype=np.int64)
+    k = _ids_kernel(cps, offsets, alphabet.id_table, out, out_offsets)
+    return out[:k], out_offsets
+
+
+# ---- n-gram codes ----------------------------------------------------------------------------
+
+
+def check_ngram(ngram) -> tuple[int, ...]:
+    """``ngram`` (an int or a sequence of ints in 1..7) as a sorted tuple of distinct sizes."""
+    if isinstance(ngram, (str, bytes, bool)):
+        raise TypeError(f"ngram must be an int or a sequence of ints, got {ngram!r}")
+    sizes = (ngram,) if isinstance(ngram, (int, np.integer)) else ngram
+    try:
+        sizes = tuple(sorted({int(n) for n in sizes if not isinstance(n, bool)}))
+    except (TypeError, ValueError):
+        raise TypeError(f"ngram must be an int or a sequence of ints, got {ngram!r}") from None
+    if not sizes or len(sizes) != len(list(np.atleast_1d(ngram))) or sizes[0] < 1 or sizes[-1] > MAX_N:
+        raise ValueError(f"ngram must be distinct sizes between 1 and {MAX_N}, got {ngram!r}")
+    return sizes
+
+
+def _check_base(base: int, sizes: tuple[int, ...]) -> None:
+    if float(base) ** max(sizes) * 8 >= 2.0**63:
+        raise ValueError(
+            f"{base} letters and n-grams of {max(sizes)} do not fit 64-bit codes: use smaller n"
+        )
+
+
+@numba.njit(cache=True, nogil=True)
+def _codes_kernel(ids, offsets, sizes, base, out, out_offsets):
+    # position-major: at each position, the n-grams of every size that start there
+    k = 0
+    for t in range(offsets.size - 1):
+        out_offsets[t] = k
+        a, b = offsets[t], offsets[t + 1]
+        for p in range(a, b):
+            for n in sizes:
+                if p + n > b:
+                    break
+                code = 0
+                ok = True
+                for j in range(p, p + n):
+                    v = ids[j]
+                    if v < 0:
+                        ok = False
+                        break
+                    code = code * base + v
+                if ok:
+                    out[k] = code * 8 + n
+                    k += 1
+    out_offsets[offsets.size - 1] = k
+    return k
+
+
+def ngram_codes(ids: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...], base: int):
+    """Integer codes of the n-grams of letter-id streams: ``code = (sum_i id_i base^(n-i)) * 8 + n``.
+
+    Returns (codes int64, offsets per text). Windows holding an unknown letter are skipped.
+    """
+    _check_base(base, sizes)
+    out = np.empty(ids.size * len(sizes), dtype=np.int64)
+    out_offsets = np.empty(offsets.size, dtype=np.int64)
+    k = _codes_kernel(ids, offsets, np.asarray(sizes, dtype=np.int64), np.int64(base), out, out_offsets)
+    return out[:k], out_offsets
+
+
+def decode_codes(codes: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sizes (m,), ids (m, max n) padded with -1) of n-gram codes."""
+    codes = np.asarray(codes, dtype=np.int64)
+    sizes = codes % 8
+    rest = codes // 8
+    width = int(sizes.max()) if sizes.size else 0
+    ids = np.full((codes.size, width), -1, dtype=np.int64)
+    for pos in range(width - 1, -1, -1):  # last letter is the lowest digit
+        col = sizes - (width - pos)
+        live = col >= 0
+        ids[live, col[live]] = rest[live] % base
+        rest = np.where(live, rest // base, rest)
+    return sizes, ids
+
+
+@dataclass(frozen=True)
+class NGramCounts:
+    """Counts of distinct n-grams: ``codes`` (sorted, int64) over ``alphabet``, ``counts`` (int64)."""
+
+    alphabet: Alphabet
+    codes: np.ndarray
+    counts: np.ndarray
+
+    def ngrams(self) -> list[str]:
+        """The n-grams as strings, in code order."""
+        sizes, ids = decode_codes(self.codes, len(self.alphabet))
+        letters = self.alphabet.letters
+        return ["".join(letters[i] for i in row[:n]) for n, row in zip(sizes, ids)]
+
+    def to_alphabet(self, alphabet: Alphabet) -> np.ndarray:
+        """The codes re-encoded over a larger ``alphabet`` (order is kept: ids keep their order)."""
+        if alphabet == self.alphabet:
+            return self.codes
+        remap = np.array([alphabet.letters.index(c) for c in self.alphabet.letters], dtype=np.int64)
+        sizes, ids = decode_codes(self.codes, len(self.alphabet))
+        _check_base(len(alphabet), tuple(np.unique(sizes).tolist()) or (1,))
+        out = np.zeros(self.codes.size, dtype=np.int64)
+        for pos in range(ids.shape[1]):
+            live = pos < sizes
+            out = np.where(live, out * len(alphabet) + remap[np.maximum(ids[:, pos], 0)], out)
+        return out * 8 + sizes
+
+    def __add__(self, other: NGramCounts) -> NGramCounts:
+        return merge_counts([self, other])
+
+
+def merge_counts(parts: Iterable[NGramCounts]) -> NGramCounts:
+    """The sum of several counts (their alphabets merged); independent of the order of ``parts``.
+
+    Examples
+    --------
+    >>> enc = NGramEncoder(__import__("kanerva").MAP(100), ngram=2)
+    >>> total = merge_counts([enc.count(["ab"]), enc.count(["bc"])])
+    >>> dict(zip(total.ngrams(), total.counts.tolist())) == dict(zip(enc.count(["ab", "bc"]).ngrams(), enc.count(["ab", "bc"]).counts.tolist()))
+    True
+    """
+    parts = list(parts)
+    if not parts:
+        raise ValueError("nothing to merge: no counts given")
+    alphabet = parts[0].alphabet
+    for p in parts[1:]:
+        alphabet = alphabet.union(p.alphabet)
+    codes = np.concatenate([p.to_alphabet(alphabet) for p in parts])
+    counts = np.concatenate([p.counts for p in parts])
+    unique, inverse = np.unique(codes, return_inverse=True)
+    total = np.zeros(unique.size, dtype=np.int64)
+    np.add.at(total, inverse, counts)
+    return NGramCounts(alphabet, unique, total)
+
+
+def count_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct codes (sorted) and how often each occurs."""
+    unique, counts = np.unique(codes, return_counts=True)
+    return unique, counts.astype(np.int64)
+
+
+# ---- the encoder -------------------------------------------------------------------------------
+
+
+class NGramEncoder:
+    """Texts -> n-gram hypervectors in ``space`` (any model).
+
+    Parameters
+    ----------
+    space : Space
+    ngram : int or sequence of int
+        N-gram size(s); several sizes are a mixture (their vectors are summed together).
+    """
+
+    def __init__(self, space: Space, ngram=3):
+        if not isinstance(space, Space):
+            raise TypeError(f"space must be a kanerva Space, got {type(space).__name__}")
+        self.space = space
+        self.sizes = check_ngram(ngram)
+
+    def letter_vectors(self, letters: str) -> np.ndarray:
+        """Keyed random vectors of ``letters`` (same in every process for the space's seed)."""
+        return self.space.random(key=[f"letter:{c}" for c in letters])
+
+    def ngram_vectors(self, ngrams: Sequence[str]) -> np.ndarray:
+        """The vector of each n-gram string: bind of its letters, letter i permuted n-i times."""
+        if not ngrams:
+            return np.empty((0,) + self.space.shape, dtype=self.space.dtype)
+        letters = sorted(set("".join(ngrams)))
+        table = self.letter_vectors("".join(letters))
+        index = {c: i for i, c in enumerate(letters)}
+        sizes = np.array([len(g) for g in ngrams])
+        ids = np.full((len(ngrams), int(sizes.max())), -1, dtype=np.int64)
+        for r, g in enumerate(ngrams):
+            ids[r, : len(g)] = [index[c] for c in g]
+        return self.vectors_from_ids(table, sizes, ids)
+
+    def vectors_from_ids(self, table: np.ndarray, sizes: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """N-gram vectors from letter ``ids`` (m, max n; row r uses its first ``sizes[r]``)."""
+        out = np.empty((len(sizes),) + self.space.shape, dtype=self.space.dtype)
+        for n in np.unique(sizes):
+            rows = np.flatnonzero(sizes == n)
+            shifted = [self.space.permute(table, int(s)) for s in range(n)]
+            vec = shifted[n - 1][ids[rows, 0]]
+            for i in range(1, n):
+                vec = self.space.bind(vec, shifted[n - 1 - i][ids[rows, i]])
+            out[rows] = vec
+        return out
+
+    def count(self, texts: Sequence[str]) -> NGramCounts:
+        """Count the n-grams of ``texts`` (the first half of the fast path)."""
+        cps, offsets = codepoints(texts)
+        alphabet = Alphabet.from_codepoints(cps)
+        ids, id_offsets = letter_ids(cps, offsets, alphabet)
+        codes, _ = ngram_codes(ids, id_offsets, self.sizes, len(alphabet))
+        unique, counts = count_codes(codes)
+        return NGramCounts(alphabet, unique, counts)
+
+    def project(self, counts: NGramCounts) -> np.ndarray:
+        """``sum_g count(g) * HV(g)``, the raw accumulator (``space.normalize`` makes it a vector)."""
+        if counts.codes.size == 0:
+            raise ValueError("no n-grams to project (the texts have no letters)")
+        sizes, ids = decode_codes(counts.codes, len(counts.alphabet))
+        vectors = self.vectors_from_ids(self.letter_vectors(counts.alphabet.letters), sizes, ids)
+        return self.space.accumulate(vectors, weights=counts.counts)
+
+    def encode(self, text: str) -> np.ndarray:
+        """Profile accumulator of one text by the fast path."""
+        return self.project(self.count([text]))
+
+    def encode_direct(self, text: str) -> np.ndarray:
+        """Profile accumulator of one text, position by position through the Space API (reference)."""
+        stream = normalize(text)
+        s = self.space
+        grams = []
+        for p in range(len(stream)):
+            for n in self.sizes:
+                if p + n <= len(stream):
+                    letters = [s.random(key=f"letter:{c}") for c in stream[p : p + n]]
+                    g = s.permute(letters[0], n - 1)
+                    for i in range(1, n):
+                        g = s.bind(g, s.permute(letters[i], n - 1 - i))
+                    grams.append(g)
+        if not grams:
+            raise ValueError("no n-grams to encode (the text has no letters)")
+        return s.accumulate(np.stack(grams))
+
+
+def next_letter(encoder: NGramEncoder, profile: np.ndarray, prefix: str, k: int | None = None, letters: str | None = None):
+    """The letter most likely to follow ``prefix`` according to ``profile``.
+
+    The query ``Q = rho^{n-1}(L_1) * ... * rho(L_{n-1})`` unbound from the profile of (n)-grams
+    leaves ``sum_x count(prefix + x) * x`` plus noise; cleanup against the letters finds ``x``
+    (Joshi, Halseth & Kanerva 2016). ``profile`` is a vector of the encoder's space; the candidate
+    ``letters`` default to the boundary, a..z and the letters of ``prefix``. With ``k``, the top
+    ``k`` (letter, similarity) pairs.
+
+    Examples
+    --------
+    >>> import kanerva as kv
+    >>> enc = NGramEncoder(kv.MAP(4_000, seed=1), ngram=3)
+    >>> english = "the cat sat on the mat with the other three thin hats then they went there"
+    >>> next_letter(enc, enc.space.normalize(enc.encode(english)), "th")
+    'e'
+    """
+    s = encoder.space
+    n = len(prefix) + 1
+    if not prefix:
+        raise ValueError("prefix must have at least one letter")
+    given = encoder.letter_vectors(prefix.lower())
+    q = s.permute(given[0], n - 1)
+    for i in range(1, len(prefix)):
+        q = s.bind(q, s.permute(given[i], n - 1 - i))
+    answer = s.unbind(s.check(profile, "profile", batch=False), q)
+    candidates = sorted(set((letters or " abcdefghijklmnopqrstuvwxyz") + prefix.lower()))
+    sims = np.asarray(s.similarity(encoder.letter_vectors("".join(candidates)), answer))
+    order = np.argsort(-sims, kind="stable")
+    if k is None:
+        return candidates[order[0]]
+    return [(candidates[i], float(sims[i])) for i in order[:k]]

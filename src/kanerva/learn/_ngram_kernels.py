@@ -1,0 +1,233 @@
+"""Compiled kernels of the n-gram classifier: a hash table from n-gram codes to vocabulary rows,
+grouping texts into sentence-sized examples, scoring through the n-gram x class table, and the
+perceptron's mistake sums. Plain loops over int arrays: numpy has no fused gather-and-sum.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+@numba.njit(cache=True, nogil=True)
+def _slot(code, bits):
+    return (np.uint64(code) * _GOLDEN) >> np.uint64(64 - bits)
+
+
+@numba.njit(cache=True, nogil=True)
+def _build(keys, bits, slots, rows):
+    mask = (1 << bits) - 1
+    for r in range(keys.size):
+        h = np.int64(_slot(keys[r], bits))
+        while slots[h] != -1:
+            h = (h + 1) & mask
+        slots[h] = keys[r]
+        rows[h] = r
+
+
+@numba.njit(cache=True, nogil=True)
+def _lookup(slots, rows, bits, codes, out):
+    mask = (1 << bits) - 1
+    for i in range(codes.size):
+        c = codes[i]
+        h = np.int64(_slot(c, bits))
+        r = -1
+        while slots[h] != -1:
+            if slots[h] == c:
+                r = rows[h]
+                break
+            h = (h + 1) & mask
+        out[i] = r
+
+
+class CodeTable:
+    """Open-addressing hash table: n-gram code -> row of the vocabulary (-1 when absent).
+
+    Examples
+    --------
+    >>> t = CodeTable(np.array([11, 42, 7]))
+    >>> t.lookup(np.array([42, 5, 7, 11])).tolist()
+    [1, -1, 2, 0]
+    """
+
+    def __init__(self, keys: np.ndarray):
+        keys = np.ascontiguousarray(keys, dtype=np.int64)
+        self.bits = max(4, int(2 * keys.size - 1).bit_length() + 1)
+        self.slots = np.full(1 << self.bits, -1, dtype=np.int64)
+        self.rows = np.full(1 << self.bits, -1, dtype=np.int32)
+        _build(keys, self.bits, self.slots, self.rows)
+
+    def lookup(self, codes: np.ndarray) -> np.ndarray:
+        out = np.empty(codes.size, dtype=np.int32)
+        _lookup(self.slots, self.rows, self.bits, np.ascontiguousarray(codes, dtype=np.int64), out)
+        return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _group(offsets, target, starts):
+    # short texts are joined until an example holds ``target`` n-grams; long ones are cut
+    s = offsets[0]
+    starts[0] = s
+    k = 1
+    for t in range(offsets.size - 1):
+        b = offsets[t + 1]
+        while b - s >= 2 * target:
+            s += target
+            starts[k] = s
+            k += 1
+        if b - s >= target:
+            s = b
+            starts[k] = s
+            k += 1
+    if s != offsets[offsets.size - 1]:
+        starts[k] = offsets[offsets.size - 1]
+        k += 1
+    return k
+
+
+def group_examples(offsets: np.ndarray, target: int) -> np.ndarray:
+    """Boundaries of sentence-sized examples (about ``target`` n-grams each) over a code stream
+    whose texts start at ``offsets``: consecutive texts are joined, long texts cut.
+
+    Examples
+    --------
+    >>> group_examples(np.array([0, 3, 5, 30]), 10).tolist()
+    [0, 10, 20, 30]
+    >>> group_examples(np.array([0, 3, 5, 9]), 4).tolist()
+    [0, 5, 9]
+    """
+    starts = np.empty(offsets.size + 2 * int(offsets[-1] // max(target, 1)) + 2, dtype=np.int64)
+    k = _group(np.ascontiguousarray(offsets, dtype=np.int64), int(target), starts)
+    return starts[:k]
+
+
+@numba.njit(cache=True, nogil=True)
+def _score(rows, bounds, table, scores, sqnorms, seen, count):
+    n_classes = table.shape[1]
+    for e in range(bounds.size - 1):
+        total = 0.0
+        for j in range(bounds[e], bounds[e + 1]):
+            r = rows[j]
+            if r >= 0:
+                for c in range(n_classes):
+                    scores[e, c] += table[r, c]
+                # |k|^2 grows by 2k + 1 when a row seen k times in this example comes again
+                if seen[r] != e:
+                    seen[r] = e
+                    count[r] = 0
+                total += 2.0 * count[r] + 1.0
+                count[r] += 1
+        sqnorms[e] = total
+
+
+def score_examples(rows: np.ndarray, bounds: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per example: the sum of the table rows of its n-grams (n, classes) and the squared norm of
+    its count vector. Rows -1 (n-grams outside the vocabulary) are skipped.
+
+    Examples
+    --------
+    >>> s, q = score_examples(np.array([0, 1, 0, -1]), np.array([0, 2, 4]), np.eye(2, dtype=np.float32))
+    >>> s.tolist(), q.tolist()
+    ([[1.0, 1.0], [1.0, 0.0]], [2.0, 1.0])
+    >>> score_examples(np.array([3, 3, 3]), np.array([0, 3]), np.ones((4, 1), np.float32))[1].tolist()
+    [9.0]
+    """
+    n = bounds.size - 1
+    scores = np.zeros((n, table.shape[1]), dtype=np.float64)
+    sqnorms = np.zeros(n, dtype=np.float64)
+    seen = np.full(table.shape[0], -1, dtype=np.int64)
+    count = np.zeros(table.shape[0], dtype=np.int64)
+    _score(rows, np.ascontiguousarray(bounds, dtype=np.int64), table, scores, sqnorms, seen, count)
+    return scores, sqnorms
+
+
+@numba.njit(cache=True, nogil=True)
+def _mistakes(rows, bounds, labels, scores, norms, margin, delta):
+    n_classes = scores.shape[1]
+    wrong = 0
+    for e in range(bounds.size - 1):
+        if norms[e] == 0.0:
+            continue
+        y = labels[e]
+        rival = -1
+        best = -np.inf
+        for c in range(n_classes):
+            if c != y and scores[e, c] > best:
+                best = scores[e, c]
+                rival = c
+        if rival < 0 or (scores[e, y] - best) / norms[e] >= margin:
+            continue
+        wrong += 1
+        w = 1.0 / norms[e]
+        for j in range(bounds[e], bounds[e + 1]):
+            r = rows[j]
+            if r >= 0:
+                delta[r, y] += w
+                delta[r, rival] -= w
+    return wrong
+
+
+def perceptron_delta(rows, bounds, labels, scores, norms, margin: float, delta: np.ndarray) -> int:
+    """Add to ``delta`` (vocabulary x classes) the count vector of every example whose true class
+    does not beat its best rival by ``margin`` (scores divided by ``norms``), normalized to unit
+    length: +1 on the true class, -1 on the rival. Returns the number of such examples.
+    """
+    return int(_mistakes(rows, bounds, labels, scores, norms, float(margin), delta))
+
+
+@numba.njit(cache=True, nogil=True)
+def _line(rows, bounds, labels, table, direction, dim, etas, margin, seen, count, losses, errors):
+    n_classes = table.shape[1]
+    base = np.zeros(n_classes)
+    slope = np.zeros(n_classes)
+    for e in range(bounds.size - 1):
+        base[:] = 0.0
+        slope[:] = 0.0
+        sq = 0.0
+        for j in range(bounds[e], bounds[e + 1]):
+            r = rows[j]
+            if r >= 0:
+                for c in range(n_classes):
+                    base[c] += table[r, c]
+                    slope[c] += direction[r, c]
+                if seen[r] != e:
+                    seen[r] = e
+                    count[r] = 0
+                sq += 2.0 * count[r] + 1.0
+                count[r] += 1
+        if sq == 0.0:
+            continue
+        norm = np.sqrt(sq * dim)
+        y = labels[e]
+        for t in range(etas.size):
+            best = -np.inf
+            for c in range(n_classes):
+                if c != y:
+                    best = max(best, base[c] + etas[t] * slope[c])
+            m = (base[y] + etas[t] * slope[y] - best) / norm
+            if m < margin:
+                losses[t] += margin - m
+            if m <= 0.0:
+                errors[t] += 1
+
+
+def line_losses(rows, bounds, labels, table, direction, dim: int, etas, margin: float):
+    """Hinge loss ``sum max(0, margin - (s_y - max_other s) / |x|)`` and error count of the
+    examples for the tables ``table + eta * direction``, for every step ``eta`` in ``etas``.
+
+    Examples
+    --------
+    >>> t = np.array([[1.0, 0.0]], np.float32); d = np.array([[-1.0, 1.0]], np.float32)
+    >>> loss, err = line_losses(np.array([0]), np.array([0, 1]), np.array([0]), t, d, 1, np.array([0.0, 1.0]), 0.0)
+    >>> loss.tolist(), err.tolist()
+    ([0.0, 1.0], [0, 1])
+    """
+    losses = np.zeros(len(etas), dtype=np.float64)
+    errors = np.zeros(len(etas), dtype=np.int64)
+    seen = np.full(table.shape[0], -1, dtype=np.int64)
+    count = np.zeros(table.shape[0], dtype=np.int64)
+    _line(rows, np.ascontiguousarray(bounds, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
+          table, direction, float(dim), np.asarray(etas, dtype=np.float64), float(margin), seen, count, losses, errors)
+    return losses, errors

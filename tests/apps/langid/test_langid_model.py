@@ -1,0 +1,126 @@
+"""Language-identification app: model files, corpus training with bad input, evaluation, plot, CLI."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from kanerva import io
+from kanerva.apps.langid.corpus import CorpusError, read_corpus, shipped_corpus
+from kanerva.apps.langid.evaluate import evaluate_corpus, identify
+from kanerva.apps.langid.model import load_model, save_model, train_corpus
+from kanerva.apps.langid.plot import plot_geometry
+from kanerva.cli.main import main
+
+LANGS = ["de", "el", "en", "fr"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """A small corpus with bad bytes and empty lines, and a test set with an unknown label."""
+    root = tmp_path_factory.mktemp("langid")
+    train, test = root / "train", root / "test"
+    train.mkdir()
+    test.mkdir()
+    for label in LANGS:
+        texts = read_corpus(shipped_corpus("train"), labels=[label], limit=2000)[label]
+        (train / f"{label}.txt").write_bytes("\n".join(texts).encode() + b"\n\n\xff\xfe broken\n")
+        sentences = read_corpus(shipped_corpus("test"), labels=[label], limit=60)[label]
+        (test / f"{label}.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    (test / "xx.txt").write_text("some text in a language the model has not seen\n")
+    return train, test
+
+
+@pytest.fixture(scope="module")
+def trained(corpus, tmp_path_factory):
+    stats = {}
+    clf = train_corpus(corpus[0], stats=stats, dim=1024, epochs=2)
+    path = tmp_path_factory.mktemp("model") / "m.kanerva"
+    save_model(clf, path)
+    return clf, path, stats
+
+
+def test_training_counts_bad_bytes_and_evaluation_reports_unknown_labels(trained, corpus):
+    clf, _, stats = trained
+    assert sorted(stats) == LANGS and all(s.decode_errors == 2 for s in stats.values())
+    assert all(s.empty_lines == 1 for s in stats.values())
+    report = evaluate_corpus(clf, corpus[1])
+    assert report["unknown_labels"] == {"xx": 1}
+    assert report["n"] == 240 and report["accuracy"] > 0.95
+    assert set(report["per_label"]) == set(LANGS) and report["sentences_per_second"] > 0
+
+
+def test_model_file_round_trip_and_refusals(trained, tmp_path):
+    clf, path, _ = trained
+    back = load_model(path)
+    texts = ["Das Dokument enthält Änderungen, die noch nicht gespeichert wurden.",
+             "Le document contient des modifications qui ne sont pas encore enregistrées.",
+             "Το έγγραφο περιέχει αλλαγές που δεν έχουν αποθηκευτεί ακόμα."]
+    assert back.predict(texts).tolist() == clf.predict(texts).tolist() == ["de", "fr", "el"]
+    assert np.array_equal(back.table_, clf.table_)
+    data = path.read_bytes()
+    (tmp_path / "cut.kanerva").write_bytes(data[: len(data) // 2])
+    (tmp_path / "junk.kanerva").write_bytes(b"not a model at all")
+    io.save(tmp_path / "other.kanerva", "memory-model", 1, {"w": np.zeros(2)}, {})
+    io.save(tmp_path / "future.kanerva", "langid-model", 99, {"w": np.zeros(2)}, {})
+    io.save(tmp_path / "broken.kanerva", "langid-model", 1, {"w": np.zeros(2)}, {"settings": {}})
+    for name, why in [("cut", "truncated"), ("junk", "not a kanerva file"), ("other", "memory-model"),
+                      ("future", "version 99"), ("broken", "not a valid langid model")]:
+        with pytest.raises(io.ModelFileError, match=why):
+            load_model(tmp_path / f"{name}.kanerva")
+
+
+def test_unseen_script_and_empty_text(trained):
+    clf, _, _ = trained
+    out = identify(clf, ["日本語のテキストです", "", "Guten Morgen, wie geht es dir?"], top=2)
+    assert out[0]["label"] is None and out[0]["similarity"] == 0.0
+    assert out[1]["label"] is None
+    assert out[2]["label"] == "de" and len(out[2]["top"]) == 2 and out[2]["top"][0][1] > out[2]["top"][1][1]
+
+
+def test_corpus_errors(tmp_path):
+    with pytest.raises(CorpusError):
+        train_corpus(tmp_path / "missing")
+    with pytest.raises(CorpusError):
+        train_corpus(tmp_path)  # no label files
+    (tmp_path / "en.txt").write_text("the cat sat on the mat\n")
+    (tmp_path / "fr.txt").write_text("\n\n")
+    with pytest.raises(CorpusError, match="'fr' has no text"):
+        train_corpus(tmp_path, dim=64)
+    (tmp_path / "fr.txt").write_text("123 456\n")
+    with pytest.raises(ValueError, match="no text with letters"):
+        train_corpus(tmp_path, dim=64)
+
+
+def test_plot(trained, tmp_path):
+    clf, _, _ = trained
+    order = plot_geometry(clf, tmp_path / "g.png")
+    assert sorted(order) == LANGS
+    assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli(trained, corpus, tmp_path):
+    _, path, _ = trained
+    runner = CliRunner()
+    model = tmp_path / "cli.kanerva"
+    r = runner.invoke(main, ["langid", "train", str(corpus[0]), "-o", str(model), "--ngram", "3",
+                             "--dim", "512", "--model", "map", "--seed", "3"])
+    assert r.exit_code == 0, r.output
+    assert "replaced 8 undecodable bytes" in r.output and model.exists()
+    r = runner.invoke(main, ["langid", "evaluate", str(path), str(corpus[1]), "--json"])
+    report = json.loads(r.output)
+    assert {"accuracy", "n", "per_label", "sentences_per_second"} <= set(report)
+    r = runner.invoke(main, ["langid", "evaluate", str(path), str(corpus[1])])
+    assert "accuracy" in r.output and "xx" in r.output
+    r = runner.invoke(main, ["langid", "predict", str(path), "Die Datei wurde nicht gefunden und kann nicht geöffnet werden.",
+                             "Le fichier est introuvable et ne peut pas être ouvert."])
+    assert [line.split("\t")[0] for line in r.output.splitlines()] == ["de", "fr"]
+    r = runner.invoke(main, ["langid", "predict", str(path), "--json", "--top", "2"],
+                      input=b"The file could not be found and cannot be opened.\n\xff\xfe\n")
+    lines = [json.loads(x) for x in r.output.splitlines() if x.startswith("{")]
+    assert lines[0]["label"] == "en" and len(lines[0]["top"]) == 2 and lines[1]["label"] is None
+    r = runner.invoke(main, ["langid", "predict", str(corpus[1] / "en.txt"), "hello"])
+    assert r.exit_code != 0 and "not a kanerva file" in r.output and "Traceback" not in r.output
+    r = runner.invoke(main, ["langid", "plot", str(path), "-o", str(tmp_path / "p.png")])
+    assert r.exit_code == 0 and (tmp_path / "p.png").exists()

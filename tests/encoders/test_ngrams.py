@@ -1,0 +1,100 @@
+"""N-gram encoder: the count-then-project fast path equals position-by-position encoding."""
+
+import numpy as np
+import pytest
+
+import kanerva as kv
+from kanerva.apps.langid.corpus import read_corpus, shipped_corpus
+from kanerva.encoders.ngrams import (NGramEncoder, check_ngram, merge_counts, next_letter,
+                                     normalize)
+
+MODELS = [kv.BSC, kv.MAP, kv.HRR, kv.FHRR]
+TEXT = "Ça va? Ελληνικά 12 Straße — naïve ДОБРЕ дошли, l'été!"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("ngram", [3, (1, 2, 4)])
+def test_fast_path_equals_direct_encoding(model, ngram):
+    enc = NGramEncoder(model(257, seed=5), ngram=ngram)
+    fast, direct = enc.encode(TEXT), enc.encode_direct(TEXT)
+    assert fast.shape == direct.shape
+    if model in (kv.BSC, kv.MAP):
+        assert np.array_equal(fast, direct)  # integer sums: identical
+    else:  # float32 n-gram vectors, computed in a batch vs one by one: equal up to rounding
+        assert np.abs(fast - direct).max() <= 1e-5 * np.abs(direct).max()
+    # and the normalized profile is a vector of the space
+    enc.space.check(enc.space.normalize(fast), "profile", batch=False)
+
+
+def test_ngram_vector_is_bind_of_permuted_letters():
+    s = kv.BSC(1_000, seed=2)
+    enc = NGramEncoder(s, ngram=3)
+    t, h, e = enc.letter_vectors("the")
+    expected = s.bind(s.bind(s.permute(t, 2), s.permute(h, 1)), e)
+    assert np.array_equal(enc.ngram_vectors(["the"])[0], expected)
+    assert not np.array_equal(enc.ngram_vectors(["eht"])[0], expected)  # order matters
+
+
+def test_normalization():
+    assert normalize("The  CAT, 42 sat!!") == " the cat sat "
+    assert normalize("Ελληνικά") == " ελληνικά "
+    assert normalize("1234 ?!") == ""
+    assert normalize("e\u0301te") == " éte "  # NFC: combining accent composed
+
+
+def test_counts_and_merge_are_order_independent():
+    enc = NGramEncoder(kv.MAP(64), ngram=(2, 3))
+    texts = ["the cat", "Ελληνικά", "naïve straße", "le chat"]
+    whole = enc.count(texts)
+    parts = [enc.count([t]) for t in texts]
+    for order in ([0, 1, 2, 3], [3, 1, 0, 2]):
+        merged = merge_counts([parts[i] for i in order])
+        assert merged.alphabet == whole.alphabet
+        assert np.array_equal(merged.codes, whole.codes)
+        assert np.array_equal(merged.counts, whole.counts)
+    grams = dict(zip(whole.ngrams(), whole.counts.tolist()))
+    assert grams[" t"] == 1 and grams["at "] == 2 and grams["λλη"] == 1
+
+
+def test_text_without_letters_has_no_ngrams():
+    enc = NGramEncoder(kv.BSC(64), ngram=3)
+    assert enc.count(["12 34", ""]).codes.size == 0
+    with pytest.raises(ValueError, match="no letters"):
+        enc.encode("1, 2, 3")
+
+
+@pytest.mark.parametrize("model", [kv.BSC, kv.MAP, kv.FHRR], ids=lambda m: m.__name__)
+def test_which_letter_follows_th_in_english(model):
+    english = read_corpus(shipped_corpus("train"), labels=["en"], limit=3000)["en"]
+    enc = NGramEncoder(model(4096, seed=3), ngram=3)
+    profile = enc.space.normalize(enc.project(enc.count(english)))
+    assert next_letter(enc, profile, "th") == "e"
+    ranking = next_letter(enc, profile, "th", k=3)
+    assert ranking[0][0] == "e" and ranking[0][1] > ranking[1][1]
+
+
+def test_hrr_ngrams_are_order_blind():
+    """Circular convolution commutes with HRR's rotation: rr(T) * r(H) * E = rrr(T * H * E), so
+    HRR n-grams ignore letter order (why the next-letter query is not asked of HRR)."""
+    enc = NGramEncoder(kv.HRR(1_000, seed=3), ngram=3)
+    the, eht, cat = enc.ngram_vectors(["the", "eht", "cat"])
+    assert enc.space.similarity(the, eht) > 0.999
+    assert abs(enc.space.similarity(the, cat)) < 0.2
+
+
+def test_bad_input():
+    with pytest.raises(ValueError):
+        check_ngram(0)
+    with pytest.raises(ValueError):
+        check_ngram((3, 3))
+    with pytest.raises(ValueError):
+        check_ngram(8)
+    with pytest.raises(TypeError):
+        check_ngram("3")
+    enc = NGramEncoder(kv.BSC(64), ngram=3)
+    with pytest.raises(TypeError, match="single str"):
+        enc.count("the cat")
+    with pytest.raises(TypeError, match="bytes"):
+        enc.count([b"the cat"])
+    with pytest.raises(TypeError):
+        NGramEncoder(np.zeros(3), ngram=3)

@@ -1,0 +1,104 @@
+"""The n-gram hypervector classifier: scikit-learn contract, exact centroids, retraining, bad input."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import cross_val_score
+
+import kanerva as kv
+from kanerva.apps.langid.corpus import read_corpus, shipped_corpus
+from kanerva.encoders.ngrams import NGramCounts, NGramEncoder
+from kanerva.learn.ngram_classifier import NGramClassifier
+
+LANGS = ["cs", "da", "en", "sk", "sv"]  # two close pairs: cs/sk, da/sv
+
+
+@pytest.fixture(scope="module")
+def data():
+    train = read_corpus(shipped_corpus("train"), labels=LANGS, limit=800)
+    test = read_corpus(shipped_corpus("test"), labels=LANGS, limit=150)
+    return train.texts_and_labels(), test.texts_and_labels()
+
+
+def test_sklearn_contract(data):
+    _, (X, y) = data  # sentences: 100 per language to train each fold
+    clf = NGramClassifier(dim=512, ngram=3, epochs=1, example_ngrams=50)
+    assert clone(clf).get_params() == clf.get_params()
+    scores = cross_val_score(clf, X, y, cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.85
+
+
+@pytest.mark.parametrize("model,least", [("bsc", 0.85), ("map", 0.85), ("fhrr", 0.85), ("hrr", 0.7)])
+def test_every_model_learns(data, model, least):
+    """HRR n-grams are blind to letter order (rotation commutes with convolution): lower bar."""
+    (X, y), (Xt, yt) = data
+    clf = NGramClassifier(model=model, dim=512, epochs=2).fit(X[::2], y[::2])
+    assert clf.score(Xt, yt) > least
+    assert set(clf.predict(Xt)) <= set(LANGS)
+
+
+def test_profiles_are_exact_bundles(data):
+    """Class profiles equal the encoder's count-then-project bundle of the class's n-grams."""
+    (X, y), _ = data
+    clf = NGramClassifier(model="map", dim=300, ngram=(2, 3), epochs=0).fit(X, y)
+    enc = NGramEncoder(kv.MAP(300, seed=0), ngram=(2, 3))
+    en = [t for t, lab in zip(X, y) if lab == "en"]
+    c = list(clf.classes_).index("en")
+    direct = enc.project(enc.count(en))
+    assert np.array_equal(clf.profiles_[c], direct)  # integer sums, exact
+
+
+def test_scores_are_dot_products_with_class_vectors(data):
+    """The precomputed table gives the same score as encoding the text and taking x . W_c / |x|."""
+    (X, y), _ = data
+    s = kv.MAP(256, seed=0)
+    clf = NGramClassifier(model="map", dim=256, ngram=3, epochs=1).fit(X[:600], y[:600])
+    text = "the quick brown fox jumps over the lazy dog"
+    counts = NGramEncoder(s, 3).count([text])
+    known = np.isin(counts.to_alphabet(clf.alphabet_), clf.vocabulary_)
+    acc = NGramEncoder(s, 3).project(NGramCounts(counts.alphabet, counts.codes[known], counts.counts[known]))
+    expected = (acc @ clf.class_vectors_.T) / (np.sqrt(256) * np.linalg.norm(counts.counts[known]))
+    assert np.allclose(clf.decision_function([text])[0], expected, rtol=1e-4, atol=1e-6)
+
+
+def test_retraining_raises_accuracy():
+    """On the hardest pairs (cs/sk, da/sv), perceptron passes beat the centroids (96.6% -> 97.9%
+    when this test was written; asserted: at least +0.5 points)."""
+    hard = ["cs", "sk", "da", "sv"]
+    X, y = read_corpus(shipped_corpus("train"), labels=hard, limit=6000).texts_and_labels()
+    Xt, yt = read_corpus(shipped_corpus("test"), labels=hard, limit=300).texts_and_labels()
+    centroid = NGramClassifier(dim=1024, epochs=0).fit(X, y)
+    retrained = NGramClassifier(dim=1024, epochs=3).fit(X, y)
+    assert retrained.history_[-1] < retrained.history_[0]  # training error goes down
+    assert retrained.score(Xt, yt) >= centroid.score(Xt, yt) + 0.005
+
+
+def test_unseen_script_gets_zero_similarity_not_a_crash(data):
+    (X, y), _ = data
+    clf = NGramClassifier(dim=256, ngram=3, epochs=0).fit(X[:300], y[:300])
+    sims = clf.similarity(["日本語のテキスト", "", "12345", "the cat"])
+    assert np.all(sims[:3] == 0) and sims[3].max() > 0.05
+
+
+def test_cached_and_streamed_passes_agree(data):
+    (X, y), _ = data
+    classes = sorted(set(y))
+    chunks = [(classes.index(lab), X[i : i + 200]) for i, lab in zip(range(0, len(X), 200), y[::200])]
+    a = NGramClassifier(dim=256, epochs=2).fit_chunks(chunks, classes, cache=True)
+    b = NGramClassifier(dim=256, epochs=2).fit_chunks(lambda: iter(chunks), classes, cache=False)
+    assert np.array_equal(a.table_, b.table_) and np.array_equal(a.class_vectors_, b.class_vectors_)
+
+
+def test_bad_input(data):
+    with pytest.raises(ValueError, match="no text with letters"):
+        NGramClassifier(dim=64).fit(["the cat", "123 456"], ["en", "xx"])
+    with pytest.raises(ValueError, match="one label per text"):
+        NGramClassifier(dim=64).fit(["the cat", "le chat"], ["en"])
+    with pytest.raises(TypeError, match="single str"):
+        NGramClassifier(dim=64).fit("the cat", ["en"])
+    with pytest.raises(ValueError, match="model"):
+        NGramClassifier(model="xyz").fit(["a b"], ["en"])
+    with pytest.raises(ValueError, match="epochs"):
+        NGramClassifier(epochs=-1).fit(["a b"], ["en"])
+    with pytest.raises(ValueError, match="ngram"):
+        NGramClassifier(ngram=9).fit(["a b"], ["en"])
