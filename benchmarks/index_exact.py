@@ -20,6 +20,8 @@ import numpy as np
 from usearch.index import MetricKind
 from usearch.index import search as usearch_search
 
+import kanerva as kv
+from kanerva.index import ExactIndex
 from kanerva.vsa._bits import hamming_topk
 
 from ._util import best_time, markdown_table, write_json
@@ -69,6 +71,8 @@ def run(quick: bool, threads: int) -> dict:
     q[:, -1] &= np.uint64((1 << 16) - 1)
     q_u8 = q.view(np.uint8)[:, :1250].copy()
     ref = hamming_topk(q, db, 10)[0]
+    exact = ExactIndex(kv.BSC(10_000))
+    exact.add(db)
 
     def same(dist):
         dist = np.asarray(dist, dtype=np.int64).reshape(-1, ref.shape[1])
@@ -78,6 +82,7 @@ def run(quick: bool, threads: int) -> dict:
         rows = []
         if n == 100:
             rows.append(measure("kanerva hamming_topk", lambda: hamming_topk(q, db, 10)[0], n, rep, same))
+            rows.append(measure("kanerva ExactIndex.search", lambda: exact.search(q, 10)[0], n, rep, same))
             rows.append(measure("faiss IndexBinaryFlat", lambda: index.search(q_u8, 10)[0], n, rep, same))
             rows.append(measure("usearch exact Hamming", lambda: usearch_search(
                 db_u8, q_u8, 10, MetricKind.Hamming, exact=True, threads=threads).distances, n, rep, same))
@@ -88,6 +93,8 @@ def run(quick: bool, threads: int) -> dict:
         else:
             rows.append(measure("kanerva hamming_topk", lambda: np.concatenate(
                 [hamming_topk(q[i : i + 1], db, 10)[0] for i in range(n)]), n, rep, same))
+            rows.append(measure("kanerva ExactIndex.search", lambda: np.concatenate(
+                [exact.search(q[i], 10)[0] for i in range(n)]), n, rep, same))
             rows.append(measure("faiss IndexBinaryFlat", lambda: np.concatenate(
                 [index.search(q_u8[i : i + 1], 10)[0] for i in range(n)]), n, rep, same))
             rows.append(measure("usearch exact Hamming", lambda: np.concatenate(
@@ -115,6 +122,7 @@ def run(quick: bool, threads: int) -> dict:
     index8.add(db8.view(np.uint8))
     rows = [
         measure("kanerva hamming_topk", lambda: hamming_topk(q8, db8, 1)[1][:, 0], n_q, 3, same_ids),
+        measure("kanerva hamming_topk, 1 thread", lambda: hamming_topk(q8, db8, 1, threads=1)[1][:, 0], n_q, 3, same_ids),
         measure("bhv closest (C++, 1 thread)", lambda: [x.closest(bdb) for x in bq], n_q, 1, same_ids),
         measure("faiss IndexBinaryFlat", lambda: index8.search(q8.view(np.uint8), 1)[1][:, 0], n_q, 3),
     ]
