@@ -92,3 +92,12 @@ def test_bad_input():
         sdm.read(kv.BSC(128).random(2))
     with pytest.raises(TypeError, match="dtype"):
         sdm.read(np.ones((2, 1)))
+
+
+def test_fused_radius_test_equals_the_distance_matrix():
+    s = kv.BSC(200, seed=4)
+    sdm = SparseDistributedMemory(s, locations=3_000, radius=radius_for(200, 0.05))
+    x = s.random(key=list(range(40)))
+    dist = _bits.hamming_matrix(x, sdm.addresses_)
+    for row, act in zip(dist, sdm.active(x)):
+        np.testing.assert_array_equal(act, np.flatnonzero(row <= sdm.radius))

@@ -25,6 +25,7 @@ import os
 import warnings
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from .. import io
@@ -179,3 +180,55 @@ def check_pairs(keys: np.ndarray, values: np.ndarray, what: str) -> None:
 def step_limit(steps, default: int) -> int:
     """The step limit of an iterative read (``None`` -> ``default``)."""
     return default if steps is None else positive_int(steps, "steps")
+
+
+@numba.njit(cache=True, nogil=True)
+def _settle(g, per_unit, per_row, cur, out, moved):
+    for r in range(cur.shape[0]):
+        changed = False
+        for i in range(cur.shape[1]):
+            s = cur[r, i]
+            h = g[r, i] - (per_unit[i] + per_row[r]) * s
+            v = 1 if h > 0 else (-1 if h < 0 else s)
+            out[r, i] = v
+            changed |= v != s
+        moved[r] = changed
+
+
+def sync_update(cur: np.ndarray, g: np.ndarray, per_unit=None, per_row=None) -> tuple[np.ndarray, np.ndarray]:
+    """One synchronous +-1 update from fields h = g - (per_unit_i + per_row_r) * s (zero keeps s).
+
+    Returns the new states (int8) and which rows changed, in one fused pass (numpy would make
+    several full-size temporaries for the comparisons).
+
+    >>> new, moved = sync_update(np.array([[1, 1, -1]], np.int8), np.array([[-2.0, 0.0, 3.0]]))
+    >>> new.tolist(), moved.tolist()
+    ([[-1, 1, 1]], [True])
+    """
+    n, d = cur.shape
+    per_unit = np.zeros(d) if per_unit is None else np.broadcast_to(np.asarray(per_unit, np.float64), (d,))
+    per_row = np.zeros(n) if per_row is None else np.asarray(per_row, np.float64)
+    out = np.empty_like(cur)
+    moved = np.empty(n, dtype=np.bool_)
+    _settle(g, np.ascontiguousarray(per_unit), per_row, cur, out, moved)
+    return out, moved
+
+
+def run_sync(states: np.ndarray, step, limit: int) -> tuple[np.ndarray, ReadInfo]:
+    """Apply ``step(cur) -> (new, moved)`` to the rows still moving, up to ``limit`` times."""
+    s = states.copy()
+    info = ReadInfo(np.zeros(len(s), dtype=bool), np.zeros(len(s), dtype=np.int64))
+    active = np.arange(len(s))
+    for _ in range(limit):
+        if not len(active):
+            break
+        everyone = len(active) == len(s)
+        new, moved = step(s if everyone else s[active])
+        info.steps[active] += 1
+        if everyone:
+            s = new
+        else:
+            s[active] = new
+        info.converged[active[~moved]] = True
+        active = active[moved]
+    return s, info

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._base import AssociativeMemory, ReadInfo, as_bipolar, positive_int, report, step_limit
+from ._base import AssociativeMemory, ReadInfo, as_bipolar, positive_int, report, run_sync, step_limit, sync_update
 
 
 class DenseAssociativeMemory(AssociativeMemory):
@@ -167,22 +167,12 @@ def _drive_terms(m: np.ndarray, n: int, exp_form: bool) -> tuple[np.ndarray, np.
 def _read_sync(x: np.ndarray, s: np.ndarray, n: int, exp_form: bool, limit: int) -> tuple[np.ndarray, ReadInfo]:
     # all units from the same overlaps: one (cues, P) x (P, N) product per step
     xf = x.astype(np.float64)
-    s = s.copy()
-    info = ReadInfo(np.zeros(len(s), dtype=bool), np.zeros(len(s), dtype=np.int64))
-    active = np.arange(len(s))
-    for _ in range(limit):
-        if not len(active):
-            break
-        cur = s[active]
+
+    def step(cur):
         a, k = _drive_terms(cur @ xf.T, n, exp_form)
-        drive = a @ xf - cur * k[:, None]
-        new = np.where(drive > 0, 1, np.where(drive < 0, -1, cur)).astype(np.int8)
-        info.steps[active] += 1
-        moved = (new != cur).any(axis=1)
-        s[active] = new
-        info.converged[active[~moved]] = True
-        active = active[moved]
-    return s, info
+        return sync_update(cur, a @ xf, per_row=k)
+
+    return run_sync(s, step, limit)
 
 
 @numba.njit(cache=True, nogil=True)

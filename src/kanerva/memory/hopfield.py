@@ -37,7 +37,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._base import AssociativeMemory, ReadInfo, as_bipolar, positive_int, report, step_limit
+from ._base import AssociativeMemory, ReadInfo, as_bipolar, positive_int, report, run_sync, step_limit, sync_update
 
 RULES = ("hebb", "storkey", "pinv")
 _EXACT_F32 = 2**24  # float32 adds integers exactly below this
@@ -132,18 +132,24 @@ class Hopfield(AssociativeMemory):
         s, _ = as_bipolar(states, self.dim, "states")
         return self._field(s) / (self.dim if self.rule == "hebb" else 1.0)
 
-    def _field(self, s: np.ndarray) -> np.ndarray:
-        # Hebb: N times the field, exact integers; only its sign matters for updates
+    def _drive(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
+        """(g, d) with field = g - d * s: the coupling product and the removed self-coupling.
+
+        Hebb: N times the field, exact integers (only its sign matters for updates).
+        """
         if self.rule == "storkey":
-            return s @ self._weights
+            return s @ self._weights, 0.0
         x = self._xf
-        sf = s.astype(x.dtype)
-        overlaps = sf @ x.T
+        overlaps = s.astype(x.dtype) @ x.T
         if self.rule == "hebb":
-            return overlaps @ x - len(self) * sf
+            return overlaps @ x, float(len(self))
         if len(self) == 0:
-            return np.zeros(s.shape)
-        return (overlaps.astype(np.float64) @ self._cinv) @ x.astype(np.float64) - self._diag * s
+            return np.zeros(s.shape), 0.0
+        return (overlaps.astype(np.float64) @ self._cinv) @ x.astype(np.float64), self._diag
+
+    def _field(self, s: np.ndarray) -> np.ndarray:
+        g, d = self._drive(s)
+        return g - d * s
 
     def stable(self, states) -> np.ndarray:
         """Whether each state is a fixed point of one synchronous update, (n,) bool.
@@ -207,22 +213,7 @@ class Hopfield(AssociativeMemory):
         return (states, info) if return_info else states
 
     def _read_sync(self, s: np.ndarray, limit: int) -> tuple[np.ndarray, ReadInfo]:
-        s = s.copy()
-        converged = np.zeros(len(s), dtype=bool)
-        taken = np.zeros(len(s), dtype=np.int64)
-        active = np.arange(len(s))
-        for _ in range(limit):
-            if not len(active):
-                break
-            cur = s[active]
-            h = self._field(cur)
-            new = np.where(h > 0, 1, np.where(h < 0, -1, cur)).astype(np.int8)
-            taken[active] += 1
-            still = (new != cur).any(axis=1)
-            s[active] = new
-            converged[active[~still]] = True
-            active = active[still]
-        return s, ReadInfo(converged, taken)
+        return run_sync(s, lambda cur: sync_update(cur, *self._drive(cur)), limit)
 
     # ---- files --------------------------------------------------------------------------
 

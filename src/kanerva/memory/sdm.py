@@ -38,6 +38,7 @@ import numba
 import numpy as np
 
 from ..vsa import BSC, _bits
+from ..vsa._bits import popcount64
 from ._base import AssociativeMemory, ReadInfo, check_pairs, positive_int, report, step_limit
 
 _CHUNK = 64  # addresses per block of the (chunk, M) distance matrix
@@ -159,16 +160,32 @@ class SparseDistributedMemory(AssociativeMemory):
         return [indices[indptr[i]:indptr[i + 1]] for i in range(len(x))]
 
     def _active(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.radius is not None:
+            return self._active_radius(x)
         ptrs, parts = [np.zeros(1, dtype=np.int64)], []
-        k = 0 if self.activation is None else max(1, round(self.activation * self.locations))
+        k = max(1, round(self.activation * self.locations))
         offset = 0
         for lo in range(0, len(x), _CHUNK):
             dist = _bits.hamming_matrix(x[lo:lo + _CHUNK], self.addresses_)
-            indptr, indices = _select(dist, -1 if self.radius is None else self.radius, k, self.space.dim)
+            indptr, indices = _select(dist, k, self.space.dim)
             ptrs.append(indptr[1:] + offset)
             parts.append(indices)
             offset += len(indices)
         return np.concatenate(ptrs), np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def _active_radius(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # the radius test fused into the distance loop: no (n, M) distance matrix
+        expected = activation_probability(self.space.dim, self.radius) * self.locations
+        cap = int(min(self.locations, 2 * expected + 8 * math.sqrt(expected) + 16))
+        counts = np.empty(len(x), dtype=np.int64)
+        while True:
+            hits = np.empty((len(x), cap), dtype=np.int64)
+            if _within_radius(x, self.addresses_, self.radius, cap, counts, hits):
+                break
+            cap = int(min(self.locations, counts.max()))
+        indptr = np.zeros(len(x) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return indptr, hits[np.arange(cap)[None, :] < counts[:, None]]
 
     def write(self, addresses, data=None) -> None:
         """Store ``data`` (n, words) at ``addresses`` (n, words); auto-associative if data is None."""
@@ -249,45 +266,28 @@ def _location_addresses(space: BSC, seed: int, locations: int) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _select(dist, radius, k, dim):
-    # radius >= 0: all locations within it; otherwise the k nearest (ties by index), found
-    # from a histogram of the distances in O(M + dim) rather than a sort.
+def _select(dist, k, dim):
+    # the k nearest locations of each address (ties by index), found from a histogram of the
+    # distances in O(M + dim) rather than a sort: include d < cut, then the first `extra` at d == cut
     n, m = dist.shape
-    counts = np.zeros(n, dtype=np.int64)
-    cut = np.zeros(n, dtype=np.int64)  # include d < cut, plus `extra` locations at d == cut
-    extra = np.zeros(n, dtype=np.int64)
+    indptr = np.arange(n + 1) * k
+    indices = np.empty(n * k, dtype=np.int64)
+    hist = np.zeros(dim + 2, dtype=np.int64)
     for a in range(n):
-        if radius >= 0:
-            cut[a] = radius + 1
-            c = 0
-            for j in range(m):
-                if dist[a, j] <= radius:
-                    c += 1
-            counts[a] = c
-        else:
-            hist = np.zeros(dim + 2, dtype=np.int64)
-            for j in range(m):
-                hist[dist[a, j]] += 1
-            below = 0
-            d = 0
-            while below + hist[d] < k:
-                below += hist[d]
-                d += 1
-            cut[a] = d
-            extra[a] = k - below
-            counts[a] = k
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    for a in range(n):
-        indptr[a + 1] = indptr[a] + counts[a]
-    indices = np.empty(indptr[n], dtype=np.int64)
-    for a in range(n):
+        hist[:] = 0
+        for j in range(m):
+            hist[dist[a, j]] += 1
+        below, cut = 0, 0
+        while below + hist[cut] < k:
+            below += hist[cut]
+            cut += 1
+        extra = k - below
         pos = indptr[a]
-        left = extra[a]
         for j in range(m):
             d = dist[a, j]
-            if d < cut[a] or (d == cut[a] and left > 0):
-                if d == cut[a]:
-                    left -= 1
+            if d < cut or (d == cut and extra > 0):
+                if d == cut:
+                    extra -= 1
                 indices[pos] = j
                 pos += 1
     return indptr, indices
@@ -295,13 +295,15 @@ def _select(dist, radius, k, dim):
 
 @numba.njit(cache=True, nogil=True)
 def _add_rows(counters, indptr, indices, bipolar, lo, hi):
+    # int32 arithmetic and branch-free clamps, so the inner loop vectorizes for every counter type
+    lo32, hi32 = np.int32(lo), np.int32(hi)
     for a in range(len(indptr) - 1):
         row_in = bipolar[a]
         for p in range(indptr[a], indptr[a + 1]):
             row = counters[indices[p]]
             for k in range(row.shape[0]):
-                v = np.int64(row[k]) + row_in[k]
-                row[k] = min(max(v, lo), hi)
+                v = np.int32(row[k]) + np.int32(row_in[k])
+                row[k] = min(max(v, lo32), hi32)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -311,4 +313,33 @@ def _sum_rows(counters, indptr, indices, sums):
         for p in range(indptr[a], indptr[a + 1]):
             row = counters[indices[p]]
             for k in range(row.shape[0]):
-                out[k] += row[k]
+                out[k] += np.int32(row[k])
+
+
+@numba.njit(cache=True, nogil=True)
+def _within_radius(x, locations, radius, cap, counts, hits):
+    """Locations within ``radius`` of each address, without a distance matrix.
+
+    Eight addresses at a time share each location row while it is in L1. Fills hits[a, :cap]
+    and counts[a]; returns False if some address has more than ``cap`` hits (caller retries).
+    """
+    n, w = x.shape
+    m = locations.shape[0]
+    ok = True
+    for a0 in range(0, n, 8):
+        a1 = min(a0 + 8, n)
+        for a in range(a0, a1):
+            counts[a] = 0
+        for j in range(m):
+            for a in range(a0, a1):
+                d = 0
+                for k in range(w):
+                    d += popcount64(x[a, k] ^ locations[j, k])
+                if d <= radius:
+                    c = counts[a]
+                    if c < cap:
+                        hits[a, c] = j
+                    else:
+                        ok = False
+                    counts[a] = c + 1
+    return ok
