@@ -28,7 +28,11 @@ def as_matrix(x, dim: int, name: str = "X") -> np.ndarray:
 
 
 def positive_int(value, name: str, low: int = 1) -> int:
-    """``value`` as an int >= ``low``, or a ValueError naming ``name``."""
+    """``value`` as an int >= ``low``, or a ValueError naming ``name``.
+
+    >>> positive_int(3, "k")
+    3
+    """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     return int(value)

@@ -61,7 +61,12 @@ def _scaled(items: np.ndarray, U: float, max_norm: float | None) -> np.ndarray:
 
 
 def l2_alsh(items, queries, m: int = 3, U: float = 0.83, max_norm: float | None = None):
-    """(P(items), Q(queries)) of L2-ALSH; compare them by Euclidean distance (smaller = larger q.x)."""
+    """(P(items), Q(queries)) of L2-ALSH; compare them by Euclidean distance (smaller = larger q.x).
+
+    >>> p, q = l2_alsh(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[0.0, 1.0]]))
+    >>> p.shape, q.shape, int(np.argmin(((p - q) ** 2).sum(1)))
+    ((2, 5), (1, 5), 1)
+    """
     x = _scaled(np.asarray(items, dtype=np.float64), U, max_norm)
     q = _unit(np.asarray(queries, dtype=np.float64))
     p = np.hstack([x, _powers((x**2).sum(axis=1), m)])
@@ -69,7 +74,12 @@ def l2_alsh(items, queries, m: int = 3, U: float = 0.83, max_norm: float | None 
 
 
 def sign_alsh(items, queries, m: int = 2, U: float = 0.75, max_norm: float | None = None):
-    """(P(items), Q(queries)) of Sign-ALSH; compare them by cosine."""
+    """(P(items), Q(queries)) of Sign-ALSH; compare them by cosine.
+
+    >>> p, q = sign_alsh(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[0.0, 1.0]]))
+    >>> p.shape, q[0].tolist(), int(np.argmax(p @ q[0] / np.linalg.norm(p, axis=1)))
+    ((2, 4), [0.0, 1.0, 0.0, 0.0], 1)
+    """
     x = _scaled(np.asarray(items, dtype=np.float64), U, max_norm)
     q = _unit(np.asarray(queries, dtype=np.float64))
     p = np.hstack([x, 0.5 - _powers((x**2).sum(axis=1), m)])

@@ -28,7 +28,11 @@ DEFAULT_K = (2, 4, 8, 12, 16, 20, 24, 28, 32)
 
 def average_precision(order: np.ndarray, relevant: np.ndarray) -> np.ndarray:
     """AP per query of rankings ``order`` (q, n) (point numbers, best first) against the
-    boolean ground truth ``relevant`` (q, n) (indexed by point number)."""
+    boolean ground truth ``relevant`` (q, n) (indexed by point number).
+
+    >>> average_precision(np.array([[2, 0, 1]]), np.array([[False, False, True]])).tolist()
+    [1.0]
+    """
     hits = np.take_along_axis(relevant, order, axis=1)
     precision = np.cumsum(hits, axis=1) / np.arange(1, hits.shape[1] + 1)
     return (precision * hits).sum(axis=1) / np.maximum(hits.sum(axis=1), 1)

@@ -59,6 +59,11 @@ def rerank(candidates: list[np.ndarray], scores_of, k: int, ids: np.ndarray, lar
     """Exact top-k among each query's candidates: ``scores_of(i, rows)`` gives the scores.
 
     Queries with fewer than ``k`` candidates get id -1 and score -inf/inf in the empty slots.
+
+    >>> values = np.array([5.0, 9.0, 7.0])
+    >>> s, i = rerank([np.array([0, 2])], lambda q, rows: values[rows], 3, np.array([10, 11, 12]), True)
+    >>> s.tolist(), i.tolist()
+    ([[7.0, 5.0, -inf]], [[12, 10, -1]])
     """
     n = len(candidates)
     fill = -np.inf if larger_is_better else np.inf
