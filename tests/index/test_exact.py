@@ -126,6 +126,8 @@ def test_memory_mapped_index(tmp_path, small_blocks):
     copy = tmp_path / "copy.idx"  # saving a mapped index elsewhere copies its vectors file
     again.save(copy)
     assert np.array_equal(ExactIndex.load(copy).vectors(), again.vectors())
+    with pytest.raises(ValueError, match="already holds vectors"):  # never overwrite silently
+        ExactIndex(metric="ip", dim=8, path=path)
 
 
 def test_bad_input(tmp_path):

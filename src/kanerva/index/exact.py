@@ -89,6 +89,9 @@ class ExactIndex:
             width = 2 * self.dim if space is not None and np.dtype(space.dtype).kind == "c" else self.dim
         self.path = None if path is None else Path(path)
         vectors = None if path is None else _vectors_path(self.path)
+        if vectors is not None and _count == 0 and vectors.exists() and vectors.stat().st_size > 0:
+            raise ValueError(f"{vectors} already holds vectors: open it with ExactIndex.load({str(path)!r}) "
+                             f"or delete it to start a new index")
         self._store = RowStore(dtype, width, vectors, count=_count)
         self._ids = np.empty(0, dtype=np.int64)
         self._next_id = 0
