@@ -20,6 +20,8 @@ EXPECTED = {
                            "colour: yellow | after substituting green: green",
                            "fig -> dear | kiwi in table? False"],
     "grandmother_rule.py": ["BSC: examples", "HRR: examples", "FHRR: examples", " 30 -> "],
+    "capacity.py": ["BSC   n=10: 0/0/0  n=20: 0/0/0", "MAP   n=10: 0/0/0  n=20: 0/0/0",
+                    "HRR   n=10: 0/0/0  n=20: 0/0/0", "FHRR  n=10: 0/0/0  n=20: 0/0/0"],
     "random_indexing.py": ["nearest word in the same group", "tea     ~ "],
 }
 

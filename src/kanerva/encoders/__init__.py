@@ -2,5 +2,6 @@
 
 from .codebook import Codebook
 from .ngrams import NGramEncoder, next_letter
+from .random_indexing import RandomIndexing
 
-__all__ = ["Codebook", "NGramEncoder", "next_letter"]
+__all__ = ["Codebook", "NGramEncoder", "next_letter", "RandomIndexing"]

@@ -82,8 +82,8 @@ def projection(space: Space, acc: np.ndarray, xs: np.ndarray) -> np.ndarray:
     >>> s = kv.HRR(10_000, seed=0)
     >>> a, b, c = s.random(3)
     >>> acc = s.accumulate([a, a, a, b])
-    >>> np.round(projection(s, acc, np.stack([a, b, c])), 0)
-    array([ 3.,  1., -0.])
+    >>> [round(float(count)) for count in projection(s, acc, np.stack([a, b, c]))]
+    [3, 1, 0]
     """
     xs = np.asarray(xs)
     ax = space.accumulate(np.expand_dims(xs, axis=xs.ndim - len(space.shape)))
@@ -152,7 +152,9 @@ class Structure:
         if self.acc is None:
             raise ValueError(f"the {self.kind} is empty: it has no hypervector yet; add items first")
         if "vector" not in self._cache:
-            self._cache["vector"] = self.space.normalize(self.acc)
+            vector = self.space.normalize(self.acc)
+            vector.flags.writeable = False  # cached: edit a copy, not the structure
+            self._cache["vector"] = vector
         return self._cache["vector"]
 
     @property
