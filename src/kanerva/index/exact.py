@@ -67,7 +67,7 @@ class ExactIndex:
     """
 
     def __init__(self, space: Space | None = None, *, metric: str | None = None, dim: int | None = None,
-                 path: str | os.PathLike | None = None, _count: int = 0):
+                 path: str | os.PathLike | None = None, _count: int | None = None):
         if space is not None:
             if not isinstance(space, Space):
                 raise TypeError(f"space must be a kanerva Space (e.g. kv.BSC(10_000)), got {type(space).__name__}")
@@ -89,10 +89,10 @@ class ExactIndex:
             width = 2 * self.dim if space is not None and np.dtype(space.dtype).kind == "c" else self.dim
         self.path = None if path is None else Path(path)
         vectors = None if path is None else _vectors_path(self.path)
-        if vectors is not None and _count == 0 and vectors.exists() and vectors.stat().st_size > 0:
+        if vectors is not None and _count is None and vectors.exists() and vectors.stat().st_size > 0:
             raise ValueError(f"{vectors} already holds vectors: open it with ExactIndex.load({str(path)!r}) "
                              f"or delete it to start a new index")
-        self._store = RowStore(dtype, width, vectors, count=_count)
+        self._store = RowStore(dtype, width, vectors, count=_count or 0)  # _count: rows of a loaded file
         self._ids = np.empty(0, dtype=np.int64)
         self._next_id = 0
 
