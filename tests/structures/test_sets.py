@@ -120,3 +120,16 @@ def test_bad_input(words, space, other_spaces):
         Multiset(words).add("w1", "3")
     with pytest.raises(ValueError, match="finite"):
         Multiset(words).add("w1", float("nan"))
+
+
+@settings(max_examples=12)
+@given(st.sampled_from(sorted(SPACES)), st.lists(st.integers(0, 6), min_size=10, max_size=10))
+def test_any_small_multiset_counts_round_to_the_truth(model, counts):
+    cb = CODEBOOKS[model]
+    bag = Multiset(cb)
+    for i, c in enumerate(counts):
+        if c:
+            bag.add(f"w{i}", c)
+    got = bag.counts()
+    assert [round(got[f"w{i}"]) for i in range(10)] == counts
+    assert all(abs(got[f"w{i}"]) < 0.5 for i in range(10, 60))

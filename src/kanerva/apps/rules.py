@@ -39,7 +39,18 @@ ROLES = {
 
 
 def relation(space: Space, names: Codebook, rel: str, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """``[REL + ROLE1 (x) first + ROLE2 (x) second]`` for one of :data:`ROLES`."""
+    """``[REL + ROLE1 (x) first + ROLE2 (x) second]`` for one of :data:`ROLES`.
+
+    Examples
+    --------
+    >>> import kanerva as kv
+    >>> s = kv.BSC(10_000, seed=0)
+    >>> names = Codebook(s, ["mother_of", "mother", "child"])
+    >>> ann, bob = s.random(key="ann"), s.random(key="bob")
+    >>> r = relation(s, names, "mother_of", ann, bob)
+    >>> round(s.similarity(s.unbind(r, names["mother"]), ann), 1)
+    0.5
+    """
     role1, role2 = ROLES[rel]
     return space.bundle([names[rel], space.bind(names[role1], first), space.bind(names[role2], second)])
 
@@ -49,12 +60,30 @@ def learn_mapping(space: Space, antecedents: np.ndarray, consequents: np.ndarray
 
     Normalize the result (``space.normalize``) to get the rule; keep the raw sum to go on
     learning from more examples without losing any.
+
+    Examples
+    --------
+    >>> import kanerva as kv
+    >>> s = kv.FHRR(10_000, seed=0)
+    >>> a, c = s.random(2), s.random(2)
+    >>> rule = s.normalize(learn_mapping(s, a[1:], c[1:], acc=learn_mapping(s, a[:1], c[:1])))
+    >>> bool(s.similarity(apply_rule(s, rule, a[0]), c[0]) > 0.5)
+    True
     """
     return space.accumulate(space.unbind(consequents, antecedents), acc=acc)
 
 
 def apply_rule(space: Space, rule: np.ndarray, antecedent: np.ndarray) -> np.ndarray:
-    """The consequent the rule maps ``antecedent`` to: ``rule (x) antecedent``."""
+    """The consequent the rule maps ``antecedent`` to: ``rule (x) antecedent``.
+
+    Examples
+    --------
+    >>> import kanerva as kv
+    >>> s = kv.MAP(10_000, seed=0)
+    >>> a, c = s.random(key="a"), s.random(key="c")
+    >>> s.similarity(apply_rule(s, s.unbind(c, a), a), c)
+    1.0
+    """
     return space.bind(rule, antecedent)
 
 

@@ -26,14 +26,28 @@ FILLERS = ["ada", "alan", "1815", "1912", "london", "paris"]
 
 
 def sequence_line(space: Space) -> str:
-    """Encode five weekdays as a sequence; read position 2 and what follows "thu"."""
+    """Encode five weekdays as a sequence; read position 2 and what follows "thu".
+
+    Examples
+    --------
+    >>> import kanerva as kv
+    >>> sequence_line(kv.HRR(10_000, seed=0))
+    'sequence  mon tue wed thu fri: item 2 -> wed; what follows thu? -> fri'
+    """
     seq = Sequence(Codebook(space, DAYS), DAYS[:5])
     return (f"sequence  {' '.join(DAYS[:5])}: item 2 -> {seq[2]}; "
             f"what follows thu? -> {seq.follows('thu')}")
 
 
 def record_line(space: Space) -> str:
-    """Encode a person record; read a field, substitute it, read again."""
+    """Encode a person record; read a field, substitute it, read again.
+
+    Examples
+    --------
+    >>> import kanerva as kv
+    >>> record_line(kv.BSC(10_000, seed=0)).endswith("then city -> paris, name -> ada")
+    True
+    """
     record = Record(Codebook(space, list(PERSON)), Codebook(space, FILLERS), PERSON)
     moved = record.substitute("city", "paris")
     shown = ", ".join(f"{role}: {filler}" for role, filler in PERSON.items())

@@ -73,6 +73,15 @@ class RandomIndexing:
         The context vectors.
     counts_ : ndarray (n_words,), int64
         Occurrences of each word.
+
+    Examples
+    --------
+    >>> docs = [["red", "apple"], ["green", "apple"], ["red", "car"], ["green", "car"]]
+    >>> ri = RandomIndexing(dim=1_000, window=1, seed=0).fit(docs)
+    >>> round(ri.similarity("red", "green"), 2), ri.similarity("red", "apple")
+    (1.0, 0.0)
+    >>> ri.most_similar("red", k=1)
+    [('green', 1.0)]
     """
 
     def __init__(self, dim: int = 2_000, nonzeros: int = 10, window: int | None = 2, order: bool = False,
