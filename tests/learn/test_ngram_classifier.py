@@ -62,14 +62,15 @@ def test_scores_are_dot_products_with_class_vectors(data):
 
 
 def test_retraining_raises_accuracy():
-    """On the hardest pairs (cs/sk, da/sv), perceptron passes beat the centroids (96.6% -> 97.9%
+    """On the hardest pairs (cs/sk, da/sv), perceptron passes beat the centroids (96.6% -> 97.3%
     when this test was written; asserted: at least +0.5 points)."""
     hard = ["cs", "sk", "da", "sv"]
     X, y = read_corpus(shipped_corpus("train"), labels=hard, limit=6000).texts_and_labels()
     Xt, yt = read_corpus(shipped_corpus("test"), labels=hard, limit=300).texts_and_labels()
     centroid = NGramClassifier(dim=1024, epochs=0).fit(X, y)
-    retrained = NGramClassifier(dim=1024, epochs=3).fit(X, y)
-    assert retrained.history_[-1] < retrained.history_[0]  # training error goes down
+    retrained = NGramClassifier(dim=1024, epochs=3, hv_epochs=2).fit(X, y)
+    assert retrained.history_[2] < retrained.history_[0]  # online updates get rarer
+    assert retrained.history_[4] < retrained.history_[3]  # hypervector-space errors go down
     assert retrained.score(Xt, yt) >= centroid.score(Xt, yt) + 0.005
 
 
@@ -80,12 +81,12 @@ def test_unseen_script_gets_zero_similarity_not_a_crash(data):
     assert np.all(sims[:3] == 0) and sims[3].max() > 0.05
 
 
-def test_cached_and_streamed_passes_agree(data):
+def test_sequence_and_streamed_chunks_agree(data):
     (X, y), _ = data
     classes = sorted(set(y))
     chunks = [(classes.index(lab), X[i : i + 200]) for i, lab in zip(range(0, len(X), 200), y[::200])]
-    a = NGramClassifier(dim=256, epochs=2).fit_chunks(chunks, classes, cache=True)
-    b = NGramClassifier(dim=256, epochs=2).fit_chunks(lambda: iter(chunks), classes, cache=False)
+    a = NGramClassifier(dim=256, epochs=2, hv_epochs=1).fit_chunks(chunks, classes)
+    b = NGramClassifier(dim=256, epochs=2, hv_epochs=1).fit_chunks(lambda: iter(chunks), classes)
     assert np.array_equal(a.table_, b.table_) and np.array_equal(a.class_vectors_, b.class_vectors_)
 
 

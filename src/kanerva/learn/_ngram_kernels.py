@@ -231,3 +231,65 @@ def line_losses(rows, bounds, labels, table, direction, dim: int, etas, margin: 
     _line(rows, np.ascontiguousarray(bounds, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
           table, direction, float(dim), np.asarray(etas, dtype=np.float64), float(margin), seen, count, losses, errors)
     return losses, errors
+
+
+@numba.njit(cache=True, nogil=True)
+def _online(rows, bounds, labels, order, table, scale, step, margin, seen, count, scores):
+    n_classes = table.shape[1]
+    wrong = 0
+    for e in order:
+        scores[:] = 0.0
+        sq = 0.0
+        for j in range(bounds[e], bounds[e + 1]):
+            r = rows[j]
+            if r >= 0:
+                for c in range(n_classes):
+                    scores[c] += table[r, c]
+                if seen[r] != e:
+                    seen[r] = e
+                    count[r] = 0
+                sq += 2.0 * count[r] + 1.0
+                count[r] += 1
+        if sq == 0.0:
+            continue
+        norm = np.sqrt(sq) * scale
+        y = labels[e]
+        rival = -1
+        best = -np.inf
+        for c in range(n_classes):
+            if c != y and scores[c] > best:
+                best = scores[c]
+                rival = c
+        if (scores[y] - best) / norm >= margin:
+            continue
+        wrong += 1
+        w = step * scale / np.sqrt(sq)
+        for j in range(bounds[e], bounds[e + 1]):
+            r = rows[j]
+            if r >= 0:
+                table[r, y] += w
+                table[r, rival] -= w
+    return wrong
+
+
+def online_pass(rows, bounds, labels, order, table, scale: float, step: float, margin: float) -> int:
+    """One pass of the online perceptron on the table ``T`` in place, in the limit where n-gram
+    vectors are orthogonal (``HV(g) . HV(h) = D [g = h]``, ``scale = sqrt(D)``): an example whose
+    true class does not beat its best rival by ``margin`` (cosine units) adds ``step * x / |x|``
+    to the true class and subtracts it from the rival. Examples are visited in ``order``.
+    Returns the number of updates.
+
+    Examples
+    --------
+    >>> t = np.zeros((2, 2))
+    >>> online_pass(np.array([0, 1]), np.array([0, 1, 2]), np.array([0, 1]), np.array([0, 1]), t, 1.0, 1.0, 0.1)
+    2
+    >>> t.tolist()
+    [[1.0, -1.0], [-1.0, 1.0]]
+    """
+    scores = np.zeros(table.shape[1], dtype=np.float64)
+    seen = np.full(table.shape[0], -1, dtype=np.int64)
+    count = np.zeros(table.shape[0], dtype=np.int64)
+    return int(_online(rows, np.ascontiguousarray(bounds, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
+                       np.ascontiguousarray(order, dtype=np.int64), table, float(scale), float(step), float(margin),
+                       seen, count, scores))

@@ -6,14 +6,17 @@ collaborative learning in secure high-dimensional space", and OnlineHD, Hernande
 1. Class profiles by bundling: ``P_c = sum_g count_c(g) HV(g)`` over the n-grams of the class's
    training text (counted, then projected once: :mod:`kanerva.encoders.ngrams`). The class
    vectors start as ``W_c = P_c / |P_c|`` (cosine classification).
-2. Retraining in hypervector space: each pass scores every training example (a sentence-sized
-   chunk, vector ``x = sum_g k(g) HV(g)``) and, for each example whose true class does not beat its
-   best rival by ``margin`` (in units of ``|x|``, with ``|x|`` taken as ``sqrt(D) |k|``), adds
-   ``x / |x|`` to the true class and subtracts it from the rival. The pass's updates are summed
-   (a batch perceptron, so a pass is a map-reduce) into a direction ``U`` (unit Frobenius norm),
-   and the step is chosen by a line search: a second map-reduce evaluates the training hinge
-   loss ``sum max(0, margin - margin_i)`` at every step of a grid (0, 2^-12 .. 4) and
-   ``W += step * U`` takes the best; training stops when no step helps.
+2. Retraining, in two stages. (a) Online perceptron passes (``epochs``) in the limit where n-gram
+   vectors are orthogonal (``HV(g) . HV(h) = D [g = h]``, the limit D -> infinity): each training
+   example (a sentence-sized chunk, ``x = sum_g k(g) HV(g)``) whose true class does not beat its
+   best rival by ``margin`` (cosine units, ``|x|`` taken as ``sqrt(D) |k|``) adds ``step * x / |x|``
+   to the true class and subtracts it from the rival. In that limit every class vector is a
+   weighted bundle ``W_c = sum_g a_gc HV(g)`` and a pass only touches the weights ``a``, so it
+   costs no D-dimensional work; the class hypervectors are then made, once, as those weighted
+   bundles. (b) Batch perceptron passes in hypervector space (``hv_epochs``), exact at finite D:
+   every example is scored with the real class vectors, the mistakes' ``x / |x|`` are summed into
+   a direction ``U``, and ``W += step * U`` with the step that minimizes the training hinge loss
+   on a grid (a line search); they correct the cross-talk between n-gram vectors.
 3. Inference never re-encodes: the score of a text is linear in its n-gram counts, so the
    table ``T[g, c] = HV(g) . W_c`` is precomputed and a text's scores are the sum of the rows of
    its n-grams. N-grams never seen in training are left out of the text's vector: their vectors
@@ -101,8 +104,7 @@ def epoch_chunk(item, scorer: Scorer):
     scores, sqnorms = K.score_examples(ex.rows, ex.bounds, scorer.table)
     norms = np.sqrt(sqnorms * scorer.table_dim)
     delta = np.zeros((scorer.table.shape[0], scorer.table.shape[1]), dtype=np.float64)
-    labels = np.full(ex.bounds.size - 1, ex.label, dtype=np.int64)
-    wrong = K.perceptron_delta(ex.rows, ex.bounds, labels, scores, norms, scorer.margin, delta)
+    wrong = K.perceptron_delta(ex.rows, ex.bounds, ex.labels, scores, norms, scorer.margin, delta)
     touched = np.flatnonzero(delta.any(axis=1))
     return touched, delta[touched], wrong, int((sqnorms > 0).sum())
 
@@ -110,18 +112,30 @@ def epoch_chunk(item, scorer: Scorer):
 def line_chunk(item, scorer: Scorer):
     """Map step of the line search: hinge losses and errors of one chunk for every step size."""
     ex = _examples(item, scorer)
-    labels = np.full(ex.bounds.size - 1, ex.label, dtype=np.int64)
-    return K.line_losses(ex.rows, ex.bounds, labels, scorer.table, scorer.direction, scorer.table_dim,
+    return K.line_losses(ex.rows, ex.bounds, ex.labels, scorer.table, scorer.direction, scorer.table_dim,
                          STEPS, scorer.margin)
 
 
 @dataclass
 class PreparedChunk:
-    """A chunk already turned into vocabulary rows (in-memory training reuses it every pass)."""
+    """Training examples as vocabulary rows: example i is ``rows[bounds[i]:bounds[i+1]]``."""
 
     label: int
     rows: np.ndarray
     bounds: np.ndarray
+    labels: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.labels is None:
+            self.labels = np.full(self.bounds.size - 1, self.label, dtype=np.int64)
+
+
+def _concatenate(parts: list[PreparedChunk]) -> PreparedChunk:
+    rows = np.concatenate([p.rows for p in parts]) if parts else np.zeros(0, np.int32)
+    starts = np.cumsum([0] + [p.rows.size for p in parts])
+    bounds = np.concatenate([p.bounds[:-1] - p.bounds[0] + s for p, s in zip(parts, starts)] + [starts[-1:]])
+    labels = np.concatenate([p.labels for p in parts]) if parts else np.zeros(0, np.int64)
+    return PreparedChunk(-1, rows, bounds.astype(np.int64), labels)
 
 
 # ---- the estimator -------------------------------------------------------------------------------
@@ -140,13 +154,19 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     seed : int
         Seed of the space (letter vectors are keyed by letter).
     epochs : int
-        Retraining passes after the centroids (0 = plain centroids).
+        Online perceptron passes in the orthogonal limit (0 = plain centroids).
+    hv_epochs : int
+        Batch perceptron passes in hypervector space, with a line search, after them.
+    step : float
+        Step of an online update (class vectors start at unit norm).
     margin : float
         An example is updated while its true class wins by less than this (cosine units).
     example_ngrams : int
         About this many n-grams make one training example (sentence-sized chunks).
     min_count : int
         N-grams seen fewer times in training are left out of the vocabulary.
+    max_examples : int
+        Most training examples kept per class for the retraining passes (bounds memory).
 
     Examples
     --------
@@ -156,13 +176,16 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     ['en', 'fr']
     """
 
-    def __init__(self, model="bsc", dim=10_000, ngram=(3, 4), seed=0, epochs=10,
-                 margin=0.05, example_ngrams=200, min_count=1):
+    def __init__(self, model="bsc", dim=10_000, ngram=(3, 4), seed=0, epochs=5, hv_epochs=0, step=0.02,
+                 margin=0.05, example_ngrams=200, min_count=1, max_examples=1_000_000):
         self.model = model
         self.dim = dim
         self.ngram = ngram
         self.seed = seed
         self.epochs = epochs
+        self.hv_epochs = hv_epochs
+        self.step = step
+        self.max_examples = max_examples
         self.margin = margin
         self.example_ngrams = example_ngrams
         self.min_count = min_count
@@ -184,16 +207,14 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             chunks += [(c, mine[i : i + chunk_size]) for i in range(0, len(mine), chunk_size)]
         return self.fit_chunks(chunks, classes)
 
-    def fit_chunks(self, chunks, classes, executor=None, progress=None, cache: bool = True):
+    def fit_chunks(self, chunks, classes, executor=None, progress=None):
         """Fit from chunk items ``(class index, texts or an object with read())``.
 
         ``chunks`` is a sequence, or a callable that returns a fresh iterable of the same chunks
-        for every pass (streaming: only the chunks in flight are in memory). Counting and the
-        centroids are a map-reduce over the chunks, exact on any executor; each retraining pass
-        is another map-reduce (the batch perceptron) over the same chunks. With ``cache`` and a
-        local executor, the chunks' vocabulary rows are kept in memory between passes (memory
-        grows with the corpus); otherwise every pass reads the chunks again (bounded memory).
-        The result is the same bit for bit either way.
+        (streaming: only the chunks in flight are in memory). Counting, the class profiles and
+        turning chunks into examples are map-reduces over the chunks, exact on any executor
+        (results are folded in chunk order). The retraining passes then run here on the
+        examples' vocabulary rows (4 bytes per n-gram; at most ``max_examples`` per class).
         """
         self._check_params()
         executor = executor or LocalExecutor()
@@ -215,37 +236,71 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             if counts is None or counts.codes.size == 0:
                 raise ValueError(f"label {self.classes_[c]!r} has no text with letters to learn from")
         self._set_vocabulary(per_class)
-        self._centroids()
-        scorer = self._scorer()
-        if cache and isinstance(executor, LocalExecutor) and self.epochs > 0:
-            prepared = [_prepare(scorer, item) for item in source()]
-            source = lambda: prepared  # noqa: E731
         self.history_ = []
-        for _ in range(self.epochs):
-            scorer.table = self.table_
-            delta, wrong, n = self._epoch(executor, source(), scorer, progress)
-            self.history_.append(wrong / max(n, 1))
-            if wrong == 0:
-                break
-            direction_w, scorer.direction = self._direction(delta)
-            losses, _ = executor.map_reduce(line_chunk, source(), _add_pair,
-                                            (np.zeros(STEPS.size), np.zeros(STEPS.size, np.int64)),
-                                            shared=scorer, progress=progress)
-            step = STEPS[int(np.argmin(losses))]
-            if step == 0.0:
-                break
-            self.class_vectors_ = self.class_vectors_ + step * direction_w
-            self.table_ = (self.table_ + np.float32(step) * scorer.direction).astype(np.float32)
+        if self.epochs + self.hv_epochs > 0:
+            scorer = self._scorer()
+            kept = np.zeros(n_classes, dtype=np.int64)
+
+            def gather(acc, ex):
+                if kept[ex.label] < self.max_examples:
+                    kept[ex.label] += ex.bounds.size - 1
+                    acc.append(ex)
+                return acc
+
+            examples = _concatenate(executor.map_reduce(_examples, source(), gather, [], shared=scorer,
+                                                        progress=progress))
+            weights = self._online(examples) if self.epochs > 0 else None
+            self._centroids(weights)
+            for _ in range(self.hv_epochs):
+                if not self._hv_pass(examples, scorer):
+                    break
+        else:
+            self._centroids()
         self._native = None
         return self
+
+    def _online(self, ex: PreparedChunk) -> np.ndarray:
+        """Online perceptron passes in the orthogonal limit; returns the weights ``a`` (V x C)
+        of the class vectors as bundles of n-gram vectors, ``W_c = sum_g a_gc HV(g)``."""
+        scale = np.sqrt(feature_dim(self.space_))
+        counts = self.class_counts_.astype(np.float64)
+        table = (scale * counts / np.linalg.norm(counts, axis=0)).astype(np.float32)
+        rng = np.random.default_rng(self.seed)
+        n = ex.bounds.size - 1
+        for _ in range(self.epochs):
+            updated = K.online_pass(ex.rows, ex.bounds, ex.labels, rng.permutation(n), table, scale,
+                                    self.step, self.margin)
+            self.history_.append(updated / max(n, 1))
+        return table / scale**2
+
+    def _hv_pass(self, ex: PreparedChunk, scorer) -> bool:
+        """One batch perceptron pass in hypervector space with a line search; False if no step helps."""
+        scorer.table = self.table_
+        delta, wrong, n = self._epoch(LocalExecutor(), [ex], scorer, None)
+        self.history_.append(wrong / max(n, 1))
+        if wrong == 0:
+            return False
+        direction_w, scorer.direction = self._direction(delta)
+        losses, _ = line_chunk(ex, scorer)
+        step = STEPS[int(np.argmin(losses))]
+        if step == 0.0:
+            return False
+        self.class_vectors_ = self.class_vectors_ + step * direction_w
+        self.table_ = (self.table_ + np.float32(step) * scorer.direction).astype(np.float32)
+        return True
 
     def _check_params(self):
         if self.model not in MODELS:
             raise ValueError(f"model must be one of {sorted(MODELS)}, got {self.model!r}")
-        for name in ("epochs", "example_ngrams", "min_count"):
+        for name in ("epochs", "hv_epochs", "example_ngrams", "min_count", "max_examples"):
             v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < (0 if name == "epochs" else 1):
-                raise ValueError(f"{name} must be a {'non-negative' if name == 'epochs' else 'positive'} integer, got {v!r}")
+            low = 0 if name.endswith("epochs") else 1
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
+        for name in ("step", "margin"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v < 0:
+                raise ValueError(f"{name} must be a non-negative number, got {v!r}")
         check_ngram(self.ngram)
 
     def _set_vocabulary(self, per_class):
@@ -297,18 +352,24 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             part = rows[start : start + _BLOCK]
             yield part, real_features(space, native[part] if keep else build(part))
 
-    def _centroids(self):
-        profiles = np.zeros((len(self.classes_), feature_dim(self.space_)), dtype=np.float64)
+    def _centroids(self, weights=None):
+        """Class profiles (exact bundles of the class n-grams) and the class vectors: the
+        normalized profiles, or the weighted bundles ``weights.T @ HV`` (one pass for both)."""
+        n_classes = len(self.classes_)
         # float32 products of integer counts are exact while every partial sum stays below 2**24
         exact32 = self.class_counts_.sum(axis=0).max() < 2**24 and self.model in ("bsc", "map")
+        profiles = np.zeros((n_classes, feature_dim(self.space_)), dtype=np.float64)
+        vectors = np.zeros_like(profiles)
         for part, feats in self._feature_blocks():
             counts = self.class_counts_[part].T
             if exact32:
                 profiles += counts.astype(np.float32) @ feats
             else:
                 profiles += counts.astype(np.float64) @ feats.astype(np.float64)
+            if weights is not None:
+                vectors += weights[part].T.astype(np.float32) @ feats
         self.profiles_ = profiles
-        self.class_vectors_ = profiles / np.linalg.norm(profiles, axis=1, keepdims=True)
+        self.class_vectors_ = vectors if weights is not None else profiles / np.linalg.norm(profiles, axis=1, keepdims=True)
         self._make_table()
 
     def _make_table(self):
@@ -372,10 +433,6 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]
-
-
-def _prepare(scorer: Scorer, item) -> PreparedChunk:
-    return _examples(item, scorer)
 
 
 def _add_pair(acc, result):

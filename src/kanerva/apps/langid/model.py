@@ -36,11 +36,11 @@ from .corpus import CorpusError, corpus_files, iter_chunks
 KIND = "langid-model"
 FORMAT_VERSION = 1
 
-DEFAULTS = dict(model="bsc", dim=2048, ngram=(3, 4), seed=0, epochs=5, margin=0.05, example_ngrams=200, min_count=1)
+DEFAULTS = dict(model="bsc", dim=8192, ngram=(3, 4), seed=0, epochs=5, hv_epochs=0, step=0.02, margin=0.05,
+                example_ngrams=200, min_count=1, max_examples=1_000_000)
 """Default settings (see the module docstring for how they were chosen)."""
 
 CHUNK_LINES = 5_000  # texts per map task
-_CACHE_BYTES = 512 * 2**20  # corpora smaller than this (on disk) are kept in memory between passes
 
 
 def make_classifier(**settings) -> NGramClassifier:
@@ -83,9 +83,8 @@ def train_corpus(corpus_dir, workers: int | None = None, scheduler: str | None =
             yield index[label], texts
 
     clf = make_classifier(**settings)
-    small = sum(f.stat().st_size for f in files.values()) < _CACHE_BYTES
     with executor(workers=workers, scheduler=scheduler) as ex:
-        clf.fit_chunks(chunks, labels, executor=ex, progress=progress, cache=small)
+        clf.fit_chunks(chunks, labels, executor=ex, progress=progress)
     return clf
 
 

@@ -1,0 +1,195 @@
+"""Language identification: kanerva's n-gram hypervector model against the peers, one run.
+
+    python -m benchmarks.langid [--torchhd-lines 300] [--torchhd-test 100] [--speed-sentences 5000]
+
+Measured here, side by side in the same run (one thread each; speeds are per CPU second of the
+process, which a busy shared machine disturbs less than wall time; wall figures are kept too):
+
+* kanerva, default settings: trained on the shipped train split (training characters per second,
+  whole fit, and the exact fast path alone: counting the n-grams and projecting the counts into
+  class profiles), accuracy per language on the test split and on UDHR, sentences per second;
+* langid.py restricted to the 21 languages: accuracy on the same splits, sentences per second;
+* torchhd's n-gram pipeline, its language-recognition example's settings (MAP, D = 10,000,
+  trigrams, 27 symbols a-z and space, every other character a space, centroids with
+  ``Centroid.add`` and dot-product scoring): characters per second of ``torchhd.ngrams``
+  encoding, and its accuracy when trained on ``--torchhd-lines`` lines per language (it is too
+  slow to encode the whole training split in a benchmark) and tested on ``--torchhd-test``
+  sentences per language of each split.
+
+The other peers' accuracy and speed are read from ``benchmarks/results/langid_peers.json``
+(``python -m benchmarks.langid_peers``). Writes ``benchmarks/results/langid.json``.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import kanerva as kv  # noqa: E402
+from kanerva.apps.langid.corpus import LANGUAGES, read_corpus, shipped_corpus  # noqa: E402
+from kanerva.apps.langid.evaluate import evaluate_texts  # noqa: E402
+from kanerva.apps.langid.model import DEFAULTS, train_corpus  # noqa: E402
+from kanerva.encoders.ngrams import NGramEncoder  # noqa: E402
+
+from ._util import RESULTS, markdown_table, write_json  # noqa: E402
+
+
+def timed(fn):
+    """(result, cpu seconds, wall seconds) of ``fn()``."""
+    c, w = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, time.process_time() - c, time.perf_counter() - w
+
+
+def kanerva_runs(splits):
+    train = read_corpus(shipped_corpus("train"))
+    texts, labels = train.texts_and_labels()
+    chars = sum(map(len, texts))
+    clf, cpu, wall = timed(lambda: train_corpus(shipped_corpus("train")))
+    out = {"settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in clf.get_params().items()},
+           "train_chars": chars, "train_cpu_s": cpu, "train_wall_s": wall,
+           "train_chars_per_second": chars / cpu, "history": clf.history_,
+           "vocabulary": int(clf.vocabulary_.size)}
+    # the exact fast path alone: count every class's n-grams, project the counts once
+    enc = NGramEncoder(kv.MODELS[DEFAULTS["model"]](DEFAULTS["dim"], seed=DEFAULTS["seed"]), DEFAULTS["ngram"])
+
+    def encode():
+        return [enc.project(enc.count(train[label])) for label in train.labels]
+
+    _, cpu, wall = timed(encode)
+    out.update(encode_cpu_s=cpu, encode_wall_s=wall, encode_chars_per_second=chars / cpu)
+    for name, (x, y) in splits.items():
+        clf.predict(x[:100])  # warm-up
+        (report, cpu, wall) = timed(lambda: evaluate_texts(clf, x, y))
+        report["sentences_per_second"] = len(x) / cpu
+        report["wall_sentences_per_second"] = len(x) / wall
+        out[name] = report
+    return out
+
+
+def langid_runs(splits, n_speed):
+    from langid.langid import LanguageIdentifier, model
+
+    ident = LanguageIdentifier.from_modelstring(model, norm_probs=False)
+    ident.set_languages(list(LANGUAGES))
+    out = {}
+    for name, (x, y) in splits.items():
+        ident.classify(x[0])
+        pred, cpu, wall = timed(lambda: [ident.classify(t)[0] for t in x])
+        right = np.array(pred) == np.array(y)
+        out[name] = {"accuracy": float(right.mean()), "n": len(x), "sentences_per_second": len(x) / cpu,
+                     "wall_sentences_per_second": len(x) / wall,
+                     "per_label": {lab: float(right[np.array(y) == lab].mean()) for lab in LANGUAGES}}
+    return out
+
+
+def torchhd_runs(train_lines, test_lines):
+    import torch
+    import torchhd
+    from torchhd.models import Centroid
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    dim = 10_000
+    symbols = torchhd.embeddings.Random(27, dim, vsa="MAP")
+
+    def indices(text):
+        # the example's 27 symbols: a-z -> 1..26, everything else (other scripts too) -> 0 (space)
+        codes = [ord(c) - 96 if "a" <= c <= "z" else 0 for c in text.lower()]
+        return torch.tensor(codes or [0, 0, 0], dtype=torch.long)
+
+    def encode(text):
+        idx = indices(text)
+        if idx.numel() < 3:
+            idx = torch.cat([idx, torch.zeros(3 - idx.numel(), dtype=torch.long)])
+        return torchhd.hard_quantize(torchhd.ngrams(symbols(idx), n=3))
+
+    train = read_corpus(shipped_corpus("train"), limit=train_lines)
+    texts, labels = train.texts_and_labels()
+    classes = sorted(set(labels))
+    model = Centroid(dim, len(classes))
+    with torch.no_grad():
+        encode(texts[0])
+        hvs, cpu, wall = timed(lambda: [encode(t) for t in texts])
+        chars = sum(map(len, texts))
+        for hv, lab in zip(hvs, labels):
+            model.add(hv[None], torch.tensor([classes.index(lab)]))
+        model.normalize()
+        out = {"dim": dim, "train_lines_per_language": train_lines, "encode_chars": chars,
+               "encode_cpu_s": cpu, "encode_wall_s": wall, "encode_chars_per_second": chars / cpu}
+        for name in ("test", "udhr"):
+            x, y = read_corpus(shipped_corpus(name), limit=test_lines).texts_and_labels()
+            pred = [classes[int(model(encode(t)[None], dot=True).argmax())] for t in x]
+            right = np.array(pred) == np.array(y)
+            out[name] = {"accuracy": float(right.mean()), "n": len(x),
+                         "per_label": {lab: float(right[np.array(y) == lab].mean()) for lab in LANGUAGES}}
+    return out
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--torchhd-lines", type=int, default=300, help="training lines per language for torchhd")
+    ap.add_argument("--torchhd-test", type=int, default=100, help="test sentences per language for torchhd")
+    ap.add_argument("--speed-sentences", type=int, default=None, help="(unused; kept for compatibility)")
+    args = ap.parse_args(argv)
+    splits = {name: read_corpus(shipped_corpus(name)).texts_and_labels() for name in ("test", "udhr")}
+    load = os.getloadavg()[0]
+    ours = kanerva_runs(splits)
+    print(f"kanerva: test {ours['test']['accuracy']:.4f} udhr {ours['udhr']['accuracy']:.4f}", flush=True)
+    lid = langid_runs(splits, args.speed_sentences)
+    print(f"langid.py: test {lid['test']['accuracy']:.4f} udhr {lid['udhr']['accuracy']:.4f}", flush=True)
+    thd = torchhd_runs(args.torchhd_lines, args.torchhd_test)
+    print(f"torchhd: test {thd['test']['accuracy']:.4f} udhr {thd['udhr']['accuracy']:.4f}", flush=True)
+    peers_file = RESULTS / "langid_peers.json"
+    peers = json.loads(peers_file.read_text()) if peers_file.exists() else {}
+    command = "python -m benchmarks.langid " + " ".join(argv if argv is not None else sys.argv[1:])
+    result = {"command": command.strip(), "load_average_1min": load, "kanerva": ours, "langid": lid,
+              "torchhd": thd, "peers": {s: {p: {k: v[k] for k in ("accuracy", "sentences_per_second", "n")}
+                                            for p, v in peers.get(s, {}).items()} for s in ("test", "udhr")}}
+    path = write_json("langid", result)
+    print_tables(result)
+    print(f"wrote {path}")
+    return result
+
+
+def print_tables(r: dict) -> None:
+    k, lid, thd = r["kanerva"], r["langid"], r["torchhd"]
+    rows = [["kanerva (this run)", f"{100 * k['test']['accuracy']:.2f}", f"{100 * k['udhr']['accuracy']:.2f}",
+             f"{k['test']['sentences_per_second']:,.0f}"],
+            ["langid.py (this run)", f"{100 * lid['test']['accuracy']:.2f}", f"{100 * lid['udhr']['accuracy']:.2f}",
+             f"{lid['test']['sentences_per_second']:,.0f}"],
+            [f"torchhd example (this run, {thd['train_lines_per_language']} lines/lang)",
+             f"{100 * thd['test']['accuracy']:.2f}", f"{100 * thd['udhr']['accuracy']:.2f}", "-"]]
+    for name, v in r["peers"].get("test", {}).items():
+        u = r["peers"].get("udhr", {}).get(name, {})
+        rows.append([f"{name} (langid_peers.json)", f"{100 * v['accuracy']:.2f}",
+                     f"{100 * u['accuracy']:.2f}" if u else "-", f"{v['sentences_per_second']:,.0f}"])
+    print(markdown_table(["identifier", "test %", "UDHR %", "test sentences/s (1 thread)"], rows))
+    print()
+    per = [[lab, f"{100 * k['test']['per_label'][lab]:.2f}", f"{100 * k['udhr']['per_label'].get(lab, float('nan')):.2f}",
+            f"{100 * lid['test']['per_label'][lab]:.2f}", f"{100 * thd['test']['per_label'][lab]:.2f}"]
+           for lab in LANGUAGES]
+    print(markdown_table(["lang", "kanerva test", "kanerva UDHR", "langid.py test", "torchhd test"], per))
+    print()
+    print(markdown_table(["training speed", "chars/s (CPU)", "vs torchhd ngrams"], [
+        ["kanerva fit (counting + centroids + retraining)", f"{k['train_chars_per_second']:,.0f}",
+         f"{k['train_chars_per_second'] / thd['encode_chars_per_second']:,.0f}x"],
+        ["kanerva fast path (count + project)", f"{k['encode_chars_per_second']:,.0f}",
+         f"{k['encode_chars_per_second'] / thd['encode_chars_per_second']:,.0f}x"],
+        ["torchhd.ngrams encoding (D = 10,000)", f"{thd['encode_chars_per_second']:,.0f}", "1x"]]))
+    print(f"\ninference: kanerva {k['test']['sentences_per_second']:,.0f} vs langid.py "
+          f"{lid['test']['sentences_per_second']:,.0f} sentences/s = "
+          f"{k['test']['sentences_per_second'] / lid['test']['sentences_per_second']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
