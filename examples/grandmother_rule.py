@@ -9,7 +9,7 @@ import kanerva as kv
 from kanerva.apps.rules import grandmother_rule
 
 for model in (kv.BSC, kv.HRR, kv.FHRR):  # (MAP gives the numbers of BSC: the same vectors, bipolar)
-    curve = grandmother_rule(model(10_000, seed=1), n_examples=(1, 3, 10, 30))
+    curve = grandmother_rule(model(10_000, seed=1), n_examples=(1, 3, 10, 30), n_test=10, n_people=150)
     print(f"{model.__name__}: examples averaged -> similarity of the answer to the right consequent "
           f"(share of right grandmothers)")
     for k, sim, acc in zip(curve.n_examples, curve.similarity, curve.accuracy):
