@@ -83,7 +83,8 @@ def test_any_table_is_recovered(model, mapping):
     keys, values = kv.Codebook(s, [f"k{i}" for i in range(40)]), kv.Codebook(s, [f"v{i}" for i in range(40)])
     truth = {f"k{k}": f"v{v}" for k, v in mapping.items()}
     table = HashTable(keys, values, truth)
-    assert {f"k{i}": table.get(f"k{i}") for i in range(40) if table.get(f"k{i}") is not None} == truth
+    read = {f"k{i}": table.get(f"k{i}") for i in range(40)}
+    assert {k: v for k, v in read.items() if v is not None} == truth
 
 
 def test_bad_input(space, countries, capitals, other_spaces):
