@@ -64,6 +64,26 @@ def _data(cfg):
     return None, None
 
 
+def _warm() -> None:
+    """Load every compiled kernel and the torch allocator on tiny inputs, before any baseline."""
+    import torch
+    import torchhd
+
+    import kanerva as kv
+    from kanerva.memory import DenseAssociativeMemory, Hopfield, ModernHopfield, SparseDistributedMemory
+
+    x = np.array([[1, -1, 1, -1], [1, 1, -1, -1]], dtype=np.int8)
+    for mem in (Hopfield(4), DenseAssociativeMemory(4, interaction="exp"), ModernHopfield()):
+        mem.write(x if not isinstance(mem, ModernHopfield) else x.astype(np.float32))
+        mem.read(x, steps=1) if not isinstance(mem, ModernHopfield) else mem.read(x.astype(np.float32))
+    s = kv.BSC(64)
+    sdm = SparseDistributedMemory(s, locations=10, radius=30)
+    sdm.write(s.random(2))
+    sdm.read(s.random(2))
+    tx = torch.from_numpy(x.astype(np.float32))
+    torchhd.memory.hopfield(tx, tx), torchhd.memory.modern_hopfield(tx, tx), torchhd.memory.attention(tx, tx, tx)
+
+
 def run_one(case: str, impl: str, cfg: dict) -> dict:
     """Time one implementation on one case (in this process) and measure its added peak memory."""
     import numba
@@ -72,6 +92,7 @@ def run_one(case: str, impl: str, cfg: dict) -> dict:
     torch.set_num_threads(1)
     numba.set_num_threads(1)
     warnings.simplefilter("ignore")
+    _warm()
     x, cues = _data(cfg)
     kind = cfg["kind"]
     if kind == "hopfield":

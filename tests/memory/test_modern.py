@@ -67,3 +67,12 @@ def test_bad_input():
         hetero.write(np.eye(3), np.ones((2, 5)))
     with pytest.raises(ValueError, match="beta"):
         ModernHopfield(beta=-1.0)
+
+
+def test_float32_patterns_stay_float32():
+    mem = ModernHopfield(beta=2.0)
+    mem.write(np.eye(4, dtype=np.float32))
+    assert mem.read(np.ones(4)).dtype == np.float32
+    mem64 = ModernHopfield()
+    mem64.write(np.eye(4, dtype=int))
+    assert mem64.read(np.ones(4, dtype=np.float32)).dtype == np.float64

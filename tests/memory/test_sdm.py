@@ -101,3 +101,11 @@ def test_fused_radius_test_equals_the_distance_matrix():
     dist = _bits.hamming_matrix(x, sdm.addresses_)
     for row, act in zip(dist, sdm.active(x)):
         np.testing.assert_array_equal(act, np.flatnonzero(row <= sdm.radius))
+
+
+def test_reading_where_no_location_is_active_warns():
+    s = kv.BSC(256, seed=0)
+    sdm = SparseDistributedMemory(s, locations=100, radius=60)  # p ~ 1e-19: nothing within reach
+    sdm.write(s.random(key=["a"]))
+    with pytest.warns(RuntimeWarning, match="activate no location"):
+        sdm.read(s.random(key=["a"]))

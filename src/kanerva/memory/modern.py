@@ -122,7 +122,9 @@ class ModernHopfield(AssociativeMemory):
         """Store real patterns (P, d); with ``values`` (P, dv), key -> value pairs."""
         keys = np.asarray(keys)
         d = keys.shape[-1] if keys.ndim else 0
-        k, _ = as_batch(keys, self.dim or d, "patterns", np.float64)
+        # float32 patterns stay float32 (half the memory traffic); anything else becomes float64
+        dtype = self.keys_.dtype if self.keys_ is not None else (np.float32 if keys.dtype == np.float32 else np.float64)
+        k, _ = as_batch(keys, self.dim or d, "patterns", dtype)
         if values is None:
             if self.keys_ is not None and not self._auto:
                 raise ValueError("this memory holds key -> value pairs: write(keys, values) needs values")
@@ -132,7 +134,7 @@ class ModernHopfield(AssociativeMemory):
         if self.keys_ is not None and self._auto:
             raise ValueError("this memory is auto-associative: write(patterns) takes no values")
         dv = np.shape(values)[-1] if np.ndim(values) else 0
-        v, _ = as_batch(values, self.values_.shape[1] if self.values_ is not None else dv, "values", np.float64)
+        v, _ = as_batch(values, self.values_.shape[1] if self.values_ is not None else dv, "values", dtype)
         check_pairs(k, v, "ModernHopfield.write")
         self._auto = False
         self.keys_ = k if self.keys_ is None else np.concatenate([self.keys_, k])
@@ -146,7 +148,7 @@ class ModernHopfield(AssociativeMemory):
     def _cues(self, cues):
         if self.keys_ is None:
             raise ValueError("the memory is empty: write patterns before reading")
-        return as_batch(cues, self.dim, "cues")
+        return as_batch(cues, self.dim, "cues", self.keys_.dtype)
 
     def read(self, cues, steps: int | None = None, tol: float = 1e-6, return_info: bool = False):
         """Retrieve from ``cues`` (n, d) or (d,): one update by default.

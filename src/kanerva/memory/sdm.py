@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 
 import numba
 import numpy as np
@@ -203,6 +204,11 @@ class SparseDistributedMemory(AssociativeMemory):
         x = self.space.check(addresses, "addresses")
         single = x.ndim == 1
         indptr, indices = self._active(x.reshape(-1, self.space.words))
+        empty = int(np.count_nonzero(np.diff(indptr) == 0))
+        if empty:
+            warnings.warn(f"{empty} of {len(indptr) - 1} addresses activate no location within radius "
+                          f"{self.radius}: their reads carry no stored data (raise the radius, or use "
+                          f"activation= for a fixed number of active locations)", RuntimeWarning, stacklevel=2)
         sums = np.zeros((len(indptr) - 1, self.space.dim), dtype=np.int32)
         _sum_rows(self.counters_, indptr, indices, sums)
         return sums[0] if single else sums
