@@ -67,11 +67,7 @@ def test_edges_keep_their_direction(words):
     assert g.successors("w2") == ["w3"] and g.predecessors("w2") == ["w1"]
 
 
-# HRR is left out here, knowingly: its permutation is a rotation, which commutes with circular
-# convolution, so pair(u, u) = rho^-1(u^-1 (*) u) ~ rho^-1(identity) for every u and all
-# self-loops look alike. Reported to the vsa owner (HRR.permute should be a fixed random
-# permutation, Plate 1995); add "hrr" here once it is.
-@pytest.mark.parametrize("model", ["bsc", "map", "fhrr"])
+@pytest.mark.parametrize("model", ["bsc", "map", "hrr", "fhrr"])
 def test_self_loops(model):
     cb = CODEBOOKS[model]
     g = DirectedGraph(cb, [("w1", "w1"), ("w1", "w2"), ("w3", "w1")])

@@ -1,15 +1,12 @@
 """Ordered pairs and directed graphs (Kanerva 2009, "Hyperdimensional computing", Cognitive
 Computation 1:139-159, sections "Pairs" and "Data structures").
 
-A pair (a, b) is ``rho(a)^-1 (x) b``: permuting the first element before binding makes the
+A pair (a, b) is ``rho(a) (x) b``: permuting the first element before binding makes the
 pair ordered, ``(a, b) != (b, a)``, and keeps ``(a, a)`` from collapsing to the identity,
-which plain XOR binding would do (``a (x) a = 0``). For the self-inverse models (BSC, MAP) this
-is Kanerva's ``rho(a) (x) b`` exactly. The inverse is there for HRR, whose permutation is a
-rotation: a rotation commutes with circular convolution (``rho(a) (*) b = a (*) rho(b)``), so
-``rho(a) (*) b`` would equal ``rho(b) (*) a`` and the pair would lose its order; HRR's
-inverse (an involution) restores it, and for FHRR it changes nothing essential. Given one
-element the other is recovered by unbinding: ``b = unbind(P, rho(a)^-1)`` and
-``a = rho^-1((unbind(P, b))^-1)``.
+which plain XOR binding would do (``a (x) a = 0``). This needs a permutation that does not
+commute with binding; every model provides one (HRR uses a random permutation, since a
+rotation commutes with circular convolution). Given one element the other is recovered by
+unbinding: ``b = unbind(P, rho(a))`` and ``a = rho^-1(unbind(P, b))``.
 
 A directed graph is the bundle of its edges, each edge the pair (source, target). The
 successors of u are the targets t whose edge ``pair(u, t)`` is in the bundle, found by
@@ -40,7 +37,7 @@ from ._base import Structure, bound_scores, check_codebook, encode
 
 
 def pair(space, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """The vector of the ordered pair (first, second): ``bind(inverse(permute(first)), second)``.
+    """The vector of the ordered pair (first, second): ``bind(permute(first), second)``.
 
     Broadcasts over batches like ``space.bind``.
 
@@ -52,7 +49,7 @@ def pair(space, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     >>> abs(s.similarity(pair(s, a, b), pair(s, b, a))) < 0.05
     True
     """
-    return space.bind(space.inverse(space.permute(first)), second)
+    return space.bind(space.permute(first), second)
 
 
 class Pair:
@@ -79,13 +76,13 @@ class Pair:
 
     def second_given(self, first):
         """The second element, given the first."""
-        probe = self.space.inverse(self.space.permute(encode(self.codebook, first, "first")))
+        probe = self.space.permute(encode(self.codebook, first, "first"))
         return self.codebook.cleanup(self.space.unbind(self.vector, probe))
 
     def first_given(self, second):
         """The first element, given the second."""
-        rotated = self.space.unbind(self.vector, encode(self.codebook, second, "second"))
-        return self.codebook.cleanup(self.space.permute(self.space.inverse(rotated), -1))
+        permuted = self.space.unbind(self.vector, encode(self.codebook, second, "second"))
+        return self.codebook.cleanup(self.space.permute(permuted, -1))
 
     def __repr__(self) -> str:
         return f"Pair({self.space!r})"
@@ -150,7 +147,7 @@ class DirectedGraph(Structure):
         u = encode(self.codebook, node, "node")
         if self.acc is None:
             return []
-        first = self.space.inverse(self.space.permute(u))
+        first = self.space.permute(u)
         return self._above(bound_scores(self.space, self.vector, first, self.codebook.vectors))
 
     def predecessors(self, node) -> list:

@@ -7,6 +7,11 @@ Vectors have i.i.d. N(0, 1/D) elements (float32). Bind is circular convolution, 
 result is cleaned up against a codebook. Bundle is the sum rescaled to unit norm; similarity is
 the cosine. ``power(x, r)`` raises the spectrum to a real power (fractional binding).
 
+Permutation is a fixed random permutation of the dimensions (keyed by the seed), as Plate
+uses for ordering: a cyclic shift would commute with circular convolution
+(``roll(a) (*) b == roll(a (*) b)``), so permute-then-bind could not tell (a, b) from (b, a)
+and n-grams would lose their letter order.
+
 Examples
 --------
 >>> import kanerva as kv
@@ -21,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _keys
-from .space import DenseSpace, cosine_matrix
+from .space import DenseSpace, as_shift, cosine_matrix
 
 
 class HRR(DenseSpace):
@@ -29,6 +34,10 @@ class HRR(DenseSpace):
 
     name = "hrr"
     dtype = np.dtype(np.float32)
+
+    def __init__(self, dim: int, seed: int = 0):
+        super().__init__(dim, seed)
+        self._perms: dict[int, np.ndarray] = {}
 
     def _from_hashes(self, hashes):
         u = _keys.uniform01(_keys.stream(hashes, -(-self.dim // 2)))
@@ -53,6 +62,30 @@ class HRR(DenseSpace):
     def inverse(self, a):
         a = self.check(a)
         return np.roll(a[..., ::-1], 1, axis=-1)
+
+    def permute(self, x, shift=1):
+        x = self.check(x)
+        return x[..., self._permutation(as_shift(shift))]
+
+    def _permutation(self, k: int) -> np.ndarray:
+        """Index array of the k-th power of the keyed base permutation (k < 0: inverse)."""
+        if k not in self._perms:
+            words = _keys.stream(_keys.key_hashes(self.seed, ["kanerva:hrr-permutation"]), self.dim)[0]
+            base = np.argsort(words, kind="stable")
+            if k < 0:
+                inv = np.empty_like(base)
+                inv[base] = np.arange(self.dim)
+                base = inv
+            result, e = np.arange(self.dim), abs(k)
+            while e:  # exponentiation by squaring; powers of one permutation commute
+                if e & 1:
+                    result = result[base]
+                base = base[base]
+                e >>= 1
+            if len(self._perms) > 256:
+                self._perms.clear()
+            self._perms[k] = result
+        return self._perms[k]
 
     def exact_inverse(self, a):
         """The exact inverse by spectral division (unstable where the spectrum is near 0)."""
