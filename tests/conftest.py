@@ -1,4 +1,4 @@
-"""Test settings: deterministic hypothesis runs, one thread for the numeric libraries."""
+"""Test settings: deterministic hypothesis runs (same examples every run, no example database)."""
 
 import os
 
