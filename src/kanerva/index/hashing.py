@@ -70,13 +70,33 @@ def _winners(cand_val, cand_cell, n_cand, thr, active, out_row):
             above += 1
 
 
+_PAIR_TABLE_MAX_DIM = 128  # pair sums of 4 inputs: d (d + 1) x 4 doubles = 520 KB at d = 128 (L2)
+
+
 @numba.njit(cache=True, nogil=True)
-def _fly_kernel(x, inputs, active, out):
-    # x: (n, d) centred inputs, n a multiple of 4; inputs: (m, fan_in) uint32; out: (n, W) zeros.
-    # Four rows at a time: each cell's input numbers are loaded once for four sums kept in
-    # registers (the loads, not the adds, bound this loop).
-    n = x.shape[0]
-    m, fan_in = inputs.shape
+def _fill_table(x, i, paired, table):
+    # the lookup table of rows i..i+3: pair sums x[a] + x[b] at a (d + 1) + b, with b = d
+    # standing for "no partner" (x[a] alone); or, unpaired, the inputs themselves
+    d = x.shape[1]
+    for a in range(d):
+        for r in range(4):
+            if paired:
+                for b in range(d):
+                    table[a * (d + 1) + b, r] = x[i + r, a] + x[i + r, b]
+                table[a * (d + 1) + d, r] = x[i + r, a]
+            else:
+                table[a, r] = x[i + r, a]
+
+
+@numba.njit(cache=True, nogil=True)
+def _fly_kernel(x, lookup, paired, active, out):
+    # x: (n, d) centred inputs, n a multiple of 4; lookup: (m, L) uint32 table rows whose sum is
+    # each cell's activation (input pairs, or single inputs); out: (n, W) zeros.
+    # Four inputs at a time: a cell's table rows are loaded once for four sums in registers,
+    # and summing pairs halves the loads, which bound this loop.
+    n, d = x.shape
+    m, n_terms = lookup.shape
+    table = np.empty((d * (d + 1) if paired else d, 4), dtype=np.float64)
     best = np.empty((4, active), dtype=np.float64)
     cand_val = np.empty((4, m), dtype=np.float64)
     cand_cell = np.empty((4, m), dtype=np.int64)
@@ -85,18 +105,20 @@ def _fly_kernel(x, inputs, active, out):
     c0, c1, c2, c3 = cand_cell[0], cand_cell[1], cand_cell[2], cand_cell[3]
     last = active - 1
     for i in range(0, n, 4):
-        x0, x1, x2, x3 = x[i], x[i + 1], x[i + 2], x[i + 3]
+        _fill_table(x, i, paired, table)
         best[:] = -np.inf
         n0 = n1 = n2 = n3 = 0
-        t0 = t1 = t2 = t3 = -np.inf  # the running thresholds, in registers
+        t0 = t1 = t2 = t3 = low = -np.inf  # running thresholds in registers; low = their minimum
         for c in range(m):
             s0 = s1 = s2 = s3 = 0.0
-            for j in range(fan_in):
-                k = inputs[c, j]
-                s0 += x0[k]
-                s1 += x1[k]
-                s2 += x2[k]
-                s3 += x3[k]
+            for j in range(n_terms):
+                k = lookup[c, j]
+                s0 += table[k, 0]
+                s1 += table[k, 1]
+                s2 += table[k, 2]
+                s3 += table[k, 3]
+            if max(max(s0, s1), max(s2, s3)) < low:  # the common case: no row's candidate
+                continue
             if s0 >= t0:
                 n0 = _see(s0, c, b0, v0, c0, n0)
                 t0 = b0[last]
@@ -109,10 +131,21 @@ def _fly_kernel(x, inputs, active, out):
             if s3 >= t3:
                 n3 = _see(s3, c, b3, v3, c3, n3)
                 t3 = b3[last]
+            low = min(min(t0, t1), min(t2, t3))
         _winners(v0, c0, n0, t0, active, out[i])
         _winners(v1, c1, n1, t1, active, out[i + 1])
         _winners(v2, c2, n2, t2, active, out[i + 2])
         _winners(v3, c3, n3, t3, active, out[i + 3])
+
+
+def _lookup_rows(inputs: np.ndarray, d: int, paired: bool) -> np.ndarray:
+    """Table rows of :func:`_fill_table` whose sum is each cell's activation: (m, L) uint32."""
+    if not paired:
+        return inputs.astype(np.uint32)
+    a = inputs[:, 0::2].astype(np.int64)
+    b = np.full(a.shape, d, dtype=np.int64)  # odd fan-in: the last input has no partner
+    b[:, : inputs[:, 1::2].shape[1]] = inputs[:, 1::2]
+    return (a * (d + 1) + b).astype(np.uint32)
 
 
 def _distinct_samples(rng: np.random.Generator, rows: int, population: int, size: int) -> np.ndarray:
@@ -166,7 +199,10 @@ class FlyHash:
         self.seed = int(seed)
         rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0xF17]))
         self.inputs = _distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in)
-        self._inputs = self.inputs.astype(np.uint32)  # unsigned indices: no wraparound checks, 2x faster
+        # activations are sums of input pairs looked up in a per-row table (when it fits in L2);
+        # unsigned indices: numba does not wraparound-check them (2x faster)
+        self._paired = self.input_dim <= _PAIR_TABLE_MAX_DIM
+        self._lookup = _lookup_rows(self.inputs, self.input_dim, self._paired)
 
     @property
     def bits(self) -> int:
@@ -190,9 +226,9 @@ class FlyHash:
         chunks = min(numba.get_num_threads(), groups, 1 + n * self.kenyon_cells * self.fan_in // 2_000_000)
         bounds = [4 * (c * groups // chunks) for c in range(chunks + 1)]  # row groups over threads (nogil)
         if chunks == 1:
-            _fly_kernel(x, self._inputs, self.active, out)
+            _fly_kernel(x, self._lookup, self._paired, self.active, out)
         else:
-            jobs = [thread_pool().submit(_fly_kernel, x[a:b], self._inputs, self.active, out[a:b])
+            jobs = [thread_pool().submit(_fly_kernel, x[a:b], self._lookup, self._paired, self.active, out[a:b])
                     for a, b in zip(bounds[:-1], bounds[1:])]
             for job in jobs:
                 job.result()
