@@ -25,3 +25,14 @@ def test_flyhash_map_text_and_bad_k():
     assert r.exit_code == 0 and "flyhash" in r.output and "not requested" in r.output
     r = CliRunner().invoke(main, ["search", "flyhash-map", "--k", "a,b"])
     assert r.exit_code != 0 and "comma-separated integers" in r.output
+
+
+def test_flyhash_map_without_the_package_says_so(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "flyhash", None)  # import flyhash -> ImportError
+    r = CliRunner().invoke(main, ["search", "flyhash-map", "--k", "4", "--cells", "300", "--queries", "20", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["map"]["flyhash_package"] is None
+    assert any("not importable" in note for note in out["notes"])
