@@ -18,6 +18,7 @@ def _brute_hamming(q, db, k):
 @pytest.fixture
 def small_blocks(monkeypatch):
     monkeypatch.setattr(_store, "BLOCK_BYTES", 1000)  # many blocks: exercises the streaming merge
+    monkeypatch.setattr(_store, "RAM_BLOCK_BYTES", 1000)
 
 
 @pytest.mark.parametrize("blocks", [False, True])

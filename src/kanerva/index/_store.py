@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-BLOCK_BYTES = 64 << 20  # rows streamed per block: large enough to amortize, small next to RAM
+BLOCK_BYTES = 64 << 20  # a disk store streams in blocks this large: small next to RAM
+RAM_BLOCK_BYTES = 1 << 30  # in RAM, blocks only bound the working set: one call per GB
 
 
 class RowStore:
@@ -63,8 +64,9 @@ class RowStore:
         return self._data[: self.count]
 
     def blocks(self) -> Iterator[tuple[int, np.ndarray]]:
-        """(first row, rows) blocks of about BLOCK_BYTES each, in order."""
-        step = max(1, BLOCK_BYTES // max(1, self.dtype.itemsize * self.width))
+        """(first row, rows) blocks of about BLOCK_BYTES (RAM_BLOCK_BYTES in RAM), in order."""
+        size = BLOCK_BYTES if self.path is not None else RAM_BLOCK_BYTES
+        step = max(1, size // max(1, self.dtype.itemsize * self.width))
         for start in range(0, self.count, step):
             yield start, self._data[start : min(start + step, self.count)]
 
