@@ -9,8 +9,9 @@ Learning rules (patterns xi^mu as the rows of Xi, P of them; self-couplings w_ii
 
 - ``"hebb"``: W = (1/N) sum_mu xi^mu xi^mu^T. Capacity alpha_c = P/N ~ 0.138 (Amit, Gutfreund &
   Sompolinsky 1985, PRL 55:1530); all patterns exact only for P <~ N / (4 ln N) (McEliece et al.
-  1987). Never stored as an N x N matrix: the field is (Xi^T (Xi sigma) - P sigma) / N, which
-  costs 2NP per cue instead of N^2 (P < N/2 is all a Hebbian net can hold anyway).
+  1987). Stored as the patterns, not an N x N matrix: the synchronous field is
+  (Xi^T (Xi sigma) - P sigma) / N, which costs 2NP per cue instead of N^2 (P < N/2 is all a
+  Hebbian net can hold anyway); asynchronous reads build W once per call.
 - ``"storkey"``: Storkey (1997), "Increasing the capacity of a Hopfield network without
   sacrificing functionality", ICANN: w_ij += (1/N)(xi_i xi_j - xi_i h_ji - h_ij xi_j) with
   h_ij = sum_{k != i, j} w_ik xi_k; local, incremental, capacity about 0.2 N.
