@@ -74,18 +74,12 @@ class Codebook:
 
         A batch of queries (n, *shape) gives a list with one answer per query.
         """
-        sims = self.similarities(x)
-        single = sims.ndim == 1
-        sims2 = sims[None] if single else sims
+        x = self.space.check(x, "query")
+        single = x.ndim == len(self.space.shape)
+        queries = x[None] if single else x.reshape((-1,) + self.space.shape)
+        sims, top = self.space.nearest(queries, self.vectors, 1 if k is None else k)
         if k is None:
-            best = np.argmax(sims2, axis=1)
-            answers = [self.symbols[i] for i in best]
+            answers = [self.symbols[i] for i in top[:, 0]]
         else:
-            if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-                raise ValueError(f"k must be a positive integer, got {k!r}")
-            k = min(int(k), len(self))
-            top = np.argpartition(-sims2, k - 1, axis=1)[:, :k]
-            order = np.argsort(-np.take_along_axis(sims2, top, axis=1), axis=1, kind="stable")
-            top = np.take_along_axis(top, order, axis=1)
-            answers = [[(self.symbols[j], float(row[j])) for j in idx] for idx, row in zip(top, sims2)]
+            answers = [[(self.symbols[j], float(v)) for j, v in zip(idx, row)] for idx, row in zip(top, sims)]
         return answers[0] if single else answers

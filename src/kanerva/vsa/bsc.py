@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _bits, _counts, _keys
-from .space import Space, as_shift, pairwise
+from .space import Space, _check_k, as_shift, pairwise
 
 
 class BSC(Space):
@@ -127,6 +127,12 @@ class BSC(Space):
         """Hamming distance(s), with the same shape rules as :meth:`similarity`."""
         a, b = self._check_pair(a, b)
         return pairwise(a, b, _bits.hamming_matrix)
+
+    def nearest(self, queries, vectors, k=1):
+        queries = self.check(queries, "queries", batch=True)
+        vectors = self.check(vectors, "vectors", batch=True)
+        dist, idx = _bits.hamming_topk(queries, vectors, _check_k(k, vectors.shape[0]))
+        return 1.0 - 2.0 * dist / self.dim, idx
 
     def similarity(self, a, b):
         a, b = self._check_pair(a, b)

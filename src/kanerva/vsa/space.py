@@ -163,6 +163,19 @@ class Space(ABC):
         two batches give the pairwise (n, m) matrix.
         """
 
+    def nearest(self, queries: np.ndarray, vectors: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` rows of ``vectors`` most similar to each query, best first.
+
+        Returns (similarities (n, k), row indices (n, k)); ties go to the lower row. BSC
+        overrides this with the fused packed-bit top-k kernel (no similarity matrix).
+        """
+        queries = self.check(queries, "queries", batch=True)
+        vectors = self.check(vectors, "vectors", batch=True)
+        k = _check_k(k, vectors.shape[0])
+        sims = np.asarray(self.similarity(queries, vectors))
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        return np.take_along_axis(sims, top, axis=1), top
+
     def power(self, x: np.ndarray, r: float) -> np.ndarray:
         """Fractional binding ``x ** r`` (FHRR and HRR)."""
         raise NotImplementedError(f"{type(self).__name__} has no fractional power; use FHRR or HRR")
@@ -238,6 +251,14 @@ class Space(ABC):
         if acc.shape != like_shape:
             raise ValueError(f"accumulator has shape {acc.shape}, expected {like_shape}")
         return acc
+
+
+def _check_k(k, n: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    if n == 0:
+        raise ValueError("no vectors to search")
+    return min(int(k), n)
 
 
 def pairwise(a: np.ndarray, b: np.ndarray, fn) -> np.ndarray | float:
