@@ -13,9 +13,9 @@ position by position (:meth:`NGramEncoder.encode_direct`, the reference; a test 
 four models: bit for bit for BSC and MAP, up to float32 rounding for HRR and FHRR, whose n-gram
 vectors are computed in batches).
 
-HRR caveat: its permutation is a rotation, and circular convolution commutes with rotation, so
-``rho^2(T) * rho(H) * E = rho^3(T * H * E)``: HRR n-grams are blind to letter order (THE = EHT).
-BSC, MAP and FHRR (elementwise binding) keep the order.
+Every model keeps the letter order: BSC, MAP and FHRR bind elementwise, so rotating one factor
+changes the product, and HRR permutes with a random permutation (a rotation would
+commute with circular convolution and make THE = EHT).
 
 Normalization (any script, no transliteration): lowercase, Unicode NFC; letters are the code points
 of categories L* and M* (so combining marks and abugida vowel signs stay with their script);
@@ -60,8 +60,9 @@ def normalize(text: str) -> str:
     >>> normalize("  Ça   va? 42 ")
     ' ça va '
     """
-    alphabet = Alphabet.from_texts([text])
-    ids, _ = _letter_stream([text], alphabet)
+    cps, offsets = codepoints([text])
+    alphabet = Alphabet.from_codepoints(cps)
+    ids, _ = letter_ids(cps, offsets, alphabet)
     return "".join(alphabet.letters[i] for i in ids)
 
 
@@ -171,11 +172,6 @@ def _ids_kernel(cps, offsets, table, out, out_offsets):
             k += 1
     out_offsets[offsets.size - 1] = k
     return k
-
-
-def _letter_stream(texts: Sequence[str], alphabet: Alphabet) -> tuple[np.ndarray, np.ndarray]:
-    cps, offsets = codepoints(texts)
-    return letter_ids(cps, offsets, alphabet)
 
 
 def letter_ids(cps: np.ndarray, offsets: np.ndarray, alphabet: Alphabet) -> tuple[np.ndarray, np.ndarray]:
@@ -318,12 +314,6 @@ def merge_counts(parts: Iterable[NGramCounts]) -> NGramCounts:
     return NGramCounts(alphabet, unique, total)
 
 
-def count_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct codes (sorted) and how often each occurs."""
-    unique, counts = np.unique(codes, return_counts=True)
-    return unique, counts.astype(np.int64)
-
-
 # ---- the encoder -------------------------------------------------------------------------------
 
 
@@ -378,8 +368,8 @@ class NGramEncoder:
         alphabet = Alphabet.from_codepoints(cps)
         ids, id_offsets = letter_ids(cps, offsets, alphabet)
         codes, _ = ngram_codes(ids, id_offsets, self.sizes, len(alphabet))
-        unique, counts = count_codes(codes)
-        return NGramCounts(alphabet, unique, counts)
+        unique, counts = np.unique(codes, return_counts=True)
+        return NGramCounts(alphabet, unique, counts.astype(np.int64))
 
     def project(self, counts: NGramCounts) -> np.ndarray:
         """``sum_g count(g) * HV(g)``, the raw accumulator (``space.normalize`` makes it a vector)."""

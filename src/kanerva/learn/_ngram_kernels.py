@@ -293,3 +293,32 @@ def online_pass(rows, bounds, labels, order, table, scale: float, step: float, m
     return int(_online(rows, np.ascontiguousarray(bounds, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
                        np.ascontiguousarray(order, dtype=np.int64), table, float(scale), float(step), float(margin),
                        seen, count, scores))
+
+
+@numba.njit(cache=True, nogil=True)
+def _best(rows, bounds, table, out):
+    n_classes = table.shape[1]
+    scores = np.zeros(n_classes, dtype=np.float32)
+    for e in range(bounds.size - 1):
+        scores[:] = 0.0
+        for j in range(bounds[e], bounds[e + 1]):
+            r = rows[j]
+            if r >= 0:
+                for c in range(n_classes):
+                    scores[c] += table[r, c]
+        best = 0
+        for c in range(1, n_classes):
+            if scores[c] > scores[best]:
+                best = c
+        out[e] = best
+
+
+def best_classes(rows: np.ndarray, bounds: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Index of the best class of each example: the argmax of its summed table rows (first on ties).
+
+    >>> best_classes(np.array([0, 1, 1]), np.array([0, 1, 3]), np.array([[1, 0], [0, 1]], np.float32)).tolist()
+    [0, 1]
+    """
+    out = np.empty(bounds.size - 1, dtype=np.int64)
+    _best(rows, np.ascontiguousarray(bounds, dtype=np.int64), table, out)
+    return out

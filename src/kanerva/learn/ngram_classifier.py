@@ -217,6 +217,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         examples' vocabulary rows (4 bytes per n-gram; at most ``max_examples`` per class).
         """
         self._check_params()
+        self.__dict__.pop("_scorer_cache", None)  # a refit must not use the old vocabulary
         executor = executor or LocalExecutor()
         source = chunks if callable(chunks) else (lambda: chunks)
         self.classes_ = np.asarray(classes)
@@ -432,11 +433,9 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         return self.decision_function(X) / np.linalg.norm(self.class_vectors_, axis=1)
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
-
-
-def _add_pair(acc, result):
-    return acc[0] + result[0], acc[1] + result[1]
+        """Labels of the texts: the class with the highest score (no norm needed for the argmax)."""
+        rows, offsets = self._rows(X)
+        return self.classes_[K.best_classes(rows, offsets, self.table_)]
 
 
 def _check_texts(X) -> list[str]:
