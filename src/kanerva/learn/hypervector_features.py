@@ -46,11 +46,16 @@ def feature_dim(space: Space) -> int:
     return 2 * space.dim if space.name == "fhrr" else space.dim
 
 
-def real_features(space: Space, vectors: np.ndarray) -> np.ndarray:
-    """(n, feature_dim) float32 rows of a batch of vectors of ``space``."""
+def real_features(space: Space, vectors: np.ndarray, buffer: np.ndarray | None = None) -> np.ndarray:
+    """(n, feature_dim) float32 rows of a batch of vectors of ``space``. For BSC, ``buffer`` (a
+    float32 array of at least n * 64 * words entries) is reused instead of allocating."""
     if space.name == "bsc":
         data = np.ascontiguousarray(vectors, dtype="<u8").view(np.uint8)
-        out = np.empty((data.shape[0], data.shape[1] * 8), dtype=np.float32)
+        size = data.shape[0] * data.shape[1] * 8
+        if buffer is not None and buffer.size >= size:
+            out = buffer.reshape(-1)[:size].reshape(data.shape[0], -1)
+        else:
+            out = np.empty((data.shape[0], data.shape[1] * 8), dtype=np.float32)
         _signs(data, _SIGNS, out)
         return out[:, : space.dim]
     if space.name == "map":

@@ -349,9 +349,11 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
                 native[start : start + _BLOCK] = build(np.arange(start, min(start + _BLOCK, native.shape[0])))
             self._native = native
         rows = np.arange(self.vocabulary_.size) if rows is None else rows
+        # one feature buffer for all blocks: no page faults from allocating them block by block
+        buffer = np.empty(_BLOCK * 64 * space.shape[0], dtype=np.float32) if space.name == "bsc" else None
         for start in range(0, rows.size, _BLOCK):
             part = rows[start : start + _BLOCK]
-            yield part, real_features(space, native[part] if keep else build(part))
+            yield part, real_features(space, native[part] if keep else build(part), buffer)
 
     def _centroids(self, weights=None):
         """Class profiles (exact bundles of the class n-grams) and the class vectors: the

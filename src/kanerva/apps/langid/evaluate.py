@@ -112,14 +112,14 @@ def demo(progress=None, **settings) -> dict:
 
 def demo_table(result: dict, peers: dict | None = None) -> list[str]:
     """Lines of the demo's table: per-language accuracy on test and UDHR, with peers when given."""
-    names = sorted(next(iter(peers.values())).keys()) if peers else []
+    names = sorted(peers.get("test", {})) if peers else []
     head = f"{'lang':<6}{'test':>8}{'udhr':>8}" + "".join(f"{n[:10]:>12}" for n in names)
     lines = [head, "-" * len(head)]
     for label in result["test"]["per_label"]:
         row = f"{label:<6}{100 * result['test']['per_label'][label]:>8.2f}"
         row += f"{100 * result['udhr']['per_label'].get(label, float('nan')):>8.2f}"
         for n in names:
-            row += f"{100 * peers['test'][n]['per_label'].get(label, float('nan')):>12.2f}"
+            row += f"{100 * peers['test'][n].get('per_label', {}).get(label, float('nan')):>12.2f}"
         lines.append(row)
     lines.append("-" * len(head))
     total = f"{'all':<6}{100 * result['test']['accuracy']:>8.2f}{100 * result['udhr']['accuracy']:>8.2f}"
@@ -127,7 +127,8 @@ def demo_table(result: dict, peers: dict | None = None) -> list[str]:
         total += f"{100 * peers['test'][n]['accuracy']:>12.2f}"
     lines.append(total)
     if names and "udhr" in peers:
-        lines.append(f"{'udhr':<22}" + "".join(f"{100 * peers['udhr'][n]['accuracy']:>12.2f}" for n in names))
+        lines.append(f"{'udhr':<22}" + "".join(f"{100 * peers['udhr'].get(n, {}).get('accuracy', float('nan')):>12.2f}"
+                                               for n in names))
     lines.append(f"trained on {result['train_chars']:,} characters in {result['train_seconds']:.1f} s "
                  f"({result['train_chars'] / result['train_seconds'] / 1e6:.2f} M chars/s); "
                  f"{result['test']['sentences_per_second']:,.0f} test sentences/s")
