@@ -79,6 +79,17 @@ def test_unseen_script_and_empty_text(trained):
     assert out[2]["label"] == "de" and len(out[2]["top"]) == 2 and out[2]["top"][0][1] > out[2]["top"][1][1]
 
 
+def test_which_letter_follows_th_in_the_english_profile():
+    from kanerva.apps.langid.model import class_profile, train_texts
+    from kanerva.encoders.ngrams import NGramEncoder, next_letter
+
+    X, y = read_corpus(shipped_corpus("train"), labels=["en", "fr"], limit=3000).texts_and_labels()
+    clf = train_texts(X, y, dim=4096, epochs=0)  # the profile mixes 3- and 4-grams
+    assert next_letter(NGramEncoder(clf.space_, 3), class_profile(clf, "en"), "th") == "e"
+    with pytest.raises(ValueError, match="unknown label"):
+        class_profile(clf, "xx")
+
+
 def test_corpus_errors(tmp_path):
     with pytest.raises(CorpusError):
         train_corpus(tmp_path / "missing")

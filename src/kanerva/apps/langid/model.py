@@ -30,6 +30,7 @@ import numpy as np
 
 from ... import __version__, io
 from ...encoders.ngrams import Alphabet, check_ngram
+from ...learn.hypervector_features import from_real_features
 from ...learn.ngram_classifier import NGramClassifier
 from ...parallel import executor
 from ...vsa import MODELS
@@ -90,6 +91,22 @@ def train_corpus(corpus_dir, workers: int | None = None, scheduler: str | None =
     return clf
 
 
+def class_profile(clf: NGramClassifier, label) -> np.ndarray:
+    """The profile of ``label`` (the bundle of its training n-grams) as a vector of the model's
+    space, e.g. for :func:`kanerva.encoders.ngrams.next_letter`.
+
+    >>> from kanerva.encoders.ngrams import NGramEncoder, next_letter
+    >>> clf = train_texts(["the cat sat on the mat with the other three", "le chat"], ["en", "fr"], dim=2_000, epochs=0)
+    >>> next_letter(NGramEncoder(clf.space_, 3), class_profile(clf, "en"), "th")
+    'e'
+    """
+    labels = [str(c) for c in clf.classes_]
+    if str(label) not in labels:
+        raise ValueError(f"unknown label {label!r}; the model knows {', '.join(labels)}")
+    space = clf.space_
+    return space.normalize(from_real_features(space, clf.profiles_[labels.index(str(label))]))
+
+
 # ---- model files ------------------------------------------------------------------------------
 
 
@@ -146,4 +163,4 @@ def load_model(path: str | os.PathLike) -> NGramClassifier:
 
 
 __all__ = ["DEFAULTS", "FORMAT_VERSION", "KIND", "CorpusError", "make_classifier", "train_texts",
-           "train_corpus", "save_model", "load_model"]
+           "train_corpus", "class_profile", "save_model", "load_model"]
