@@ -40,10 +40,10 @@ from ..parallel import LocalExecutor
 from ..vsa import MODELS
 from . import _ngram_kernels as K
 from .hypervector_features import feature_dim, real_features
+from .hypervector_passes import hv_pass
 
 _BLOCK = 4096  # n-gram rows per feature block
 _NATIVE_BYTES = 1 << 30  # n-gram vectors kept in memory during a fit up to this size
-STEPS = np.concatenate([[0.0], 2.0 ** -np.arange(12, -3, -1)])  # line-search grid, 0 and 2^-12 .. 4
 
 
 # ---- map tasks (module level: they travel to Dask workers) -------------------------------------
@@ -75,7 +75,6 @@ class Scorer:
     vocabulary: np.ndarray
     table: np.ndarray | None = None
     table_dim: int = 1
-    direction: np.ndarray | None = None
     margin: float = 0.0
     example_ngrams: int = 200
 
@@ -96,24 +95,6 @@ def _examples(item, scorer: Scorer) -> PreparedChunk:
     label, texts = chunk_texts(item)
     rows, offsets = scorer.rows(texts)
     return PreparedChunk(label, rows, K.group_examples(offsets, scorer.example_ngrams))
-
-
-def epoch_chunk(item, scorer: Scorer):
-    """Map step of a perceptron pass: (rows, summed updates on those rows, mistakes, examples)."""
-    ex = _examples(item, scorer)
-    scores, sqnorms = K.score_examples(ex.rows, ex.bounds, scorer.table)
-    norms = np.sqrt(sqnorms * scorer.table_dim)
-    delta = np.zeros((scorer.table.shape[0], scorer.table.shape[1]), dtype=np.float64)
-    wrong = K.perceptron_delta(ex.rows, ex.bounds, ex.labels, scores, norms, scorer.margin, delta)
-    touched = np.flatnonzero(delta.any(axis=1))
-    return touched, delta[touched], wrong, int((sqnorms > 0).sum())
-
-
-def line_chunk(item, scorer: Scorer):
-    """Map step of the line search: hinge losses and errors of one chunk for every step size."""
-    ex = _examples(item, scorer)
-    return K.line_losses(ex.rows, ex.bounds, ex.labels, scorer.table, scorer.direction, scorer.table_dim,
-                         STEPS, scorer.margin)
 
 
 @dataclass
@@ -253,7 +234,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             weights = self._online(examples) if self.epochs > 0 else None
             self._centroids(weights)
             for _ in range(self.hv_epochs):
-                if not self._hv_pass(examples, scorer):
+                if not hv_pass(self, examples):
                     break
         else:
             self._centroids()
@@ -273,22 +254,6 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
                                     self.step, self.margin)
             self.history_.append(updated / max(n, 1))
         return table / scale**2
-
-    def _hv_pass(self, ex: PreparedChunk, scorer) -> bool:
-        """One batch perceptron pass in hypervector space with a line search; False if no step helps."""
-        scorer.table = self.table_
-        delta, wrong, n = self._epoch(LocalExecutor(), [ex], scorer, None)
-        self.history_.append(wrong / max(n, 1))
-        if wrong == 0:
-            return False
-        direction_w, scorer.direction = self._direction(delta)
-        losses, _ = line_chunk(ex, scorer)
-        step = STEPS[int(np.argmin(losses))]
-        if step == 0.0:
-            return False
-        self.class_vectors_ = self.class_vectors_ + step * direction_w
-        self.table_ = (self.table_ + np.float32(step) * scorer.direction).astype(np.float32)
-        return True
 
     def _check_params(self):
         if self.model not in MODELS:
@@ -386,34 +351,6 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         return Scorer(self.alphabet_, check_ngram(self.ngram), self.vocabulary_,
                       table=getattr(self, "table_", None), table_dim=feature_dim(self.space_),
                       margin=self.margin, example_ngrams=self.example_ngrams)
-
-    def _epoch(self, executor, chunks, scorer, progress):
-        delta = np.zeros_like(self.table_, dtype=np.float64)
-        state = {"wrong": 0, "n": 0}
-
-        def add(acc, result):
-            rows, values, wrong, n = result
-            acc[rows] += values
-            state["wrong"] += wrong
-            state["n"] += n
-            return acc
-
-        delta = executor.map_reduce(epoch_chunk, chunks, add, delta, shared=scorer, progress=progress)
-        return delta, state["wrong"], state["n"]
-
-    def _direction(self, delta):
-        """The update ``sum x / |x|`` of a pass as class vectors (scaled to unit Frobenius norm)
-        and as its n-gram x class table."""
-        touched = np.flatnonzero(delta.any(axis=1))
-        update = np.zeros_like(self.class_vectors_)
-        for part, feats in self._feature_blocks(touched):
-            update += delta[part].T.astype(np.float32) @ feats
-        update /= max(np.linalg.norm(update), 1e-300)
-        table = np.empty_like(self.table_)
-        w = update.T.astype(np.float32)
-        for part, feats in self._feature_blocks():
-            table[part] = feats @ w
-        return update, table
 
     # ---- inference ---------------------------------------------------------------------------------
 
