@@ -3,8 +3,8 @@
 A pass scores every training example with the real class vectors (through the n-gram x class
 table ``T = HV W^T``), sums ``x / |x|`` of the examples whose true class does not beat its best
 rival by ``margin`` (+ on the true class, - on the rival: the batch perceptron, Rosenblatt 1958,
-as retraining of hypervector class profiles in Imani et al. 2019 and OnlineHD, Hernandez-Cane
-et al. 2021) into a direction ``U`` of unit Frobenius norm, and moves ``W += step * U`` with the
+as retraining of hypervector class profiles in AdaptHD, Imani et al. 2019, and OnlineHD,
+Hernandez-Cano et al. 2021) into a direction ``U`` of unit Frobenius norm, and moves ``W += step * U`` with the
 step of a grid (0, 2^-12 .. 4) that minimizes the training hinge loss. A fixed step diverges on
 the language corpus (docs/benchmarks-langid.md); the search makes every pass a descent step.
 """

@@ -1,7 +1,7 @@
 """Text classification by letter n-gram hypervectors: class profiles, then perceptron passes.
 
-The model (Joshi, Halseth & Kanerva 2016; retraining as in Imani et al. 2019, "A framework for
-collaborative learning in secure high-dimensional space", and OnlineHD, Hernandez-Cane et al. 2021):
+The model (Joshi, Halseth & Kanerva 2016, "Language geometry using random indexing"; retraining
+as in AdaptHD, Imani et al. 2019, and OnlineHD, Hernandez-Cano et al. 2021):
 
 1. Class profiles by bundling: ``P_c = sum_g count_c(g) HV(g)`` over the n-grams of the class's
    training text (counted, then projected once: :mod:`kanerva.encoders.ngrams`). The class
