@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEV    := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test install bench-install bench clean
+.PHONY: demo test tour install bench-install bench clean
 
 $(DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(DEV): pyproject.toml
 install: $(DEV)
 
 demo: $(DEV)
+	$(BIN)/kanerva langid demo
+
+tour: $(DEV)
 	$(BIN)/kanerva tour
 
 test: $(DEV)
@@ -30,8 +33,11 @@ $(BENCH): $(DEV)
 
 bench-install: $(BENCH)
 
+# every side-by-side benchmark (about 40 minutes); tables go to docs/benchmarks.md by hand
+BENCHMARKS := core langid_peers langid memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh
+
 bench: $(BENCH)
-	$(BIN)/python -m benchmarks.core
+	for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis

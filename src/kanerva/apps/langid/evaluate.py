@@ -113,8 +113,10 @@ def demo(progress=None, **settings) -> dict:
 def demo_table(result: dict, peers: dict | None = None) -> list[str]:
     """Lines of the demo's table: per-language accuracy on test and UDHR, with peers when given."""
     names = sorted(peers.get("test", {})) if peers else []
-    head = f"{'lang':<6}{'test':>8}{'udhr':>8}" + "".join(f"{n[:10]:>12}" for n in names)
-    lines = [head, "-" * len(head)]
+    head = f"{'lang':<6}{'kv-test':>8}{'kv-udhr':>8}" + "".join(f"{n[:10]:>12}" for n in names)
+    title = ["Accuracy % per language: kanerva (kv) on the shipped test split and on UDHR"
+             + ("; the peers on the same test split (benchmarks/results/langid_peers.json)" if names else "")]
+    lines = title + [head, "-" * len(head)]
     for label in result["test"]["per_label"]:
         row = f"{label:<6}{100 * result['test']['per_label'][label]:>8.2f}"
         row += f"{100 * result['udhr']['per_label'].get(label, float('nan')):>8.2f}"
