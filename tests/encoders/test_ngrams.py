@@ -98,3 +98,55 @@ def test_bad_input():
         enc.count([b"the cat"])
     with pytest.raises(TypeError):
         NGramEncoder(np.zeros(3), ngram=3)
+
+
+TRICKY = ["ΟΔΟΣ ΚΑΙ ΣΑΣ.", "Σ", "ΑΣ'", "aΣ\u0301b", "\u0301Σ", "", "   ", "12 34!", "e\u0301te",
+          "\u0301 x", "\u1100", "\u1161", "𝐀Σ 𝐁", "İstanbul", "ǅemal", "Straße 42", "naïve—café",
+          "дОБРЕ ДОШЛИ", "a\nb", "ﬁn", "x"]
+
+
+@pytest.mark.parametrize("ngram", [(1, 2), (3, 4), 7])
+def test_chunk_counting_equals_per_text_counting(ngram):
+    from kanerva.encoders.ngrams import Alphabet, codepoints, count_codepoints, letter_ids, ngram_codes
+
+    sizes = check_ngram(ngram)
+    enc = NGramEncoder(kv.BSC(64), ngram=ngram)
+    whole = enc.count(TRICKY)
+    # the chunk's code points equal those of the texts normalized one by one
+    cps, offsets = codepoints(TRICKY)
+    for i, t in enumerate(TRICKY):
+        one, _ = codepoints([t])
+        assert cps[offsets[i] : offsets[i + 1]].tolist() == one.tolist(), t
+    # the hash-table count equals sorting the position-by-position codes of every text
+    alphabet = Alphabet.from_codepoints(cps)
+    ids, id_offsets = letter_ids(cps, offsets, alphabet)
+    codes, _ = ngram_codes(ids, id_offsets, sizes, len(alphabet))
+    unique, counts = np.unique(codes, return_counts=True)
+    assert np.array_equal(whole.codes, unique) and np.array_equal(whole.counts, counts)
+    # and the sum of the per-text counts
+    merged = merge_counts([enc.count([t]) for t in TRICKY if normalize(t)])
+    assert merged.alphabet == whole.alphabet
+    assert np.array_equal(merged.codes, whole.codes) and np.array_equal(merged.counts, whole.counts)
+    # a text holding the chunk separator (NUL) makes the chunk normalize text by text: same counts
+    with_nul = enc.count(TRICKY + ["a\u0000b"])
+    assert np.array_equal(with_nul.counts, merge_counts([whole, enc.count(["a b"])]).counts)
+    # letters outside a given alphabet: their windows are left out, as in ngram_codes
+    small = Alphabet(" abcdefghijklmnopqrstuvwxyz")
+    part = count_codepoints(cps, offsets, sizes, small)
+    ids, id_offsets = letter_ids(cps, offsets, small)
+    unique, counts = np.unique(ngram_codes(ids, id_offsets, sizes, len(small))[0], return_counts=True)
+    assert np.array_equal(part.codes, unique) and np.array_equal(part.counts, counts)
+
+
+def test_counting_grows_its_table_and_keeps_final_sigma():
+    from kanerva.encoders.ngrams import codepoints, count_codepoints
+
+    rng = np.random.default_rng(0)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyzαβγδεζηθικλμνξοπρσςτυφχψω"))
+    texts = ["".join(rng.choice(letters, size=rng.integers(0, 400))) + " ΣΑΣ" for _ in range(300)]
+    counts = count_codepoints(*codepoints(texts), (4,))
+    assert counts.codes.size > 1 << 14  # many distinct 4-grams: the table grew from 4,096 slots
+    expected = merge_counts([NGramEncoder(kv.BSC(64), 4).count([t]) for t in texts])
+    assert np.array_equal(counts.to_alphabet(expected.alphabet), expected.codes)
+    assert np.array_equal(counts.counts, expected.counts)
+    assert "ς" in counts.alphabet.letters and "σας " in dict.fromkeys(counts.ngrams())

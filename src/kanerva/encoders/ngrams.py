@@ -76,8 +76,17 @@ def _letter_flags(size: int) -> np.ndarray:
     return np.fromiter((cat(chr(i))[0] in "LM" for i in range(size)), dtype=np.uint8, count=size)
 
 
+_SEPARATOR = "\x00"  # joins a chunk's texts: a control character (category Cc), so a boundary
+
+
 def codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Lowercased NFC code points of ``texts``, concatenated, and the offsets of each text.
+
+    The whole chunk is lowercased and normalized at once, joined by ``"\\x00"``: a control
+    character is neither cased nor case-ignorable, so it stops the one context-dependent
+    lowercasing (final sigma), and it is a starter that composes with nothing, so NFC never
+    reorders or composes across it; the result is the per-text result (a test checks it). Texts
+    that contain ``"\\x00"`` themselves are normalized one by one.
 
     Examples
     --------
@@ -87,6 +96,25 @@ def codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """
     if isinstance(texts, str):
         raise TypeError("texts must be a sequence of str, got a single str (wrap it in a list)")
+    texts = texts if isinstance(texts, list) else list(texts)
+    try:
+        joined = _SEPARATOR.join(texts)
+    except TypeError:
+        joined = None
+    if joined is None or joined.count(_SEPARATOR) != max(len(texts) - 1, 0):
+        return _codepoints_one_by_one(texts)
+    cps = np.frombuffer(unicodedata.normalize("NFC", joined.lower()).encode("utf-32-le"), dtype=np.uint32)
+    offsets = np.empty(len(texts) + 1, dtype=np.int64)
+    offsets[0] = 0
+    if len(texts) > 1:
+        cuts = np.flatnonzero(cps == 0)  # lowercasing and NFC never make or remove a NUL
+        offsets[1:-1] = cuts - np.arange(cuts.size)
+        cps = cps[cps != 0]
+    offsets[-1] = cps.size
+    return cps, offsets
+
+
+def _codepoints_one_by_one(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     norm = []
     for i, t in enumerate(texts):
         if not isinstance(t, str):
@@ -259,6 +287,120 @@ def decode_codes(codes: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
     return sizes, ids
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+@numba.njit(cache=True, nogil=True)
+def _slot(code, bits):
+    return np.int64((np.uint64(code) * _GOLDEN) >> np.uint64(64 - bits))
+
+
+@numba.njit(cache=True, nogil=True)
+def _grow(slots, bits):
+    # (code, count) pairs interleaved (one cache line per probe), rehashed into twice the slots
+    new = np.full(4 << bits, -1, dtype=np.int64)
+    mask = (2 << bits) - 1
+    for s in range(0, slots.size, 2):
+        if slots[s] != -1:
+            h = _slot(slots[s], bits + 1)
+            while new[2 * h] != -1:
+                h = (h + 1) & mask
+            new[2 * h] = slots[s]
+            new[2 * h + 1] = slots[s + 1]
+    return new
+
+
+@numba.njit(cache=True, nogil=True)
+def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, bits, used):
+    # one pass: code points -> letter ids (the stream of _ids_kernel, made on the fly) -> the
+    # codes of the n-grams ending at each stream position (rolling: code_n = code_{n-1} * base + id)
+    # -> counts in an open-addressing hash table of (code, count) pairs, kept at most half full:
+    # returns (the text to resume from after growing the table, or -1 when done; slots used)
+    mask = (slots.size >> 1) - 1
+    width = sizes[sizes.size - 1]
+    rolling = np.zeros(width + 1, dtype=np.int64)  # rolling[n]: code of the last n ids
+    for t in range(first_text, offsets.size - 1):
+        end = offsets[t + 1]
+        if 2 * (used + (end - offsets[t] + 2) * sizes.size) > mask + 1:
+            return t, used
+        length = 0  # stream length of this text
+        last = 0
+        bad = -1  # stream position of the last letter outside the alphabet
+        for j in range(offsets[t], end + 1):
+            if j < end:
+                c = cps[j]
+                v = table[c] if c < table.size else (-2 if c >= 0x10000 else -1)
+            else:
+                v = -1  # the end of the text is a boundary
+            if v == -1:
+                if length == 0 or last == 0:
+                    continue  # runs collapse; nothing before the first letter
+                v = 0
+            first = 1 if length == 0 else 0  # the first letter brings the leading boundary
+            for k in range(first + 1):
+                u = 0 if k < first else v
+                for n in range(width, 0, -1):
+                    rolling[n] = rolling[n - 1] * base + u
+                if u < 0:
+                    bad = length
+                length += 1
+                last = u
+                for n in sizes:
+                    if n > length:
+                        break
+                    if bad >= length - n:
+                        continue
+                    code = rolling[n] * 8 + n
+                    h = _slot(code, bits)
+                    while True:
+                        key = slots[2 * h]
+                        if key == code:
+                            slots[2 * h + 1] += 1
+                            break
+                        if key == -1:
+                            slots[2 * h] = code
+                            slots[2 * h + 1] = 1
+                            used += 1
+                            break
+                        h = (h + 1) & mask
+    return -1, used
+
+
+def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...],
+                     alphabet: Alphabet | None = None) -> NGramCounts:
+    """N-gram counts of texts given as code points (see :func:`codepoints`), in one compiled pass
+    (no code array, no sort of all codes: the distinct codes are counted in a hash table). The
+    ``alphabet`` defaults to the letters of ``cps``.
+
+    Examples
+    --------
+    >>> c = count_codepoints(*codepoints(["aba"]), (2,))
+    >>> c.ngrams(), c.counts.tolist()
+    ([' a', 'a ', 'ab', 'ba'], [1, 1, 1, 1])
+    """
+    alphabet = Alphabet.from_codepoints(cps) if alphabet is None else alphabet
+    sizes = tuple(sizes)
+    _check_base(len(alphabet), sizes)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    sizes_arr = np.asarray(sizes, dtype=np.int64)
+    bits = 12
+    slots = np.full(2 << bits, -1, dtype=np.int64)
+    t, used = 0, 0
+    while True:
+        t, used = _count_kernel(cps, offsets, t, alphabet.id_table, sizes_arr, np.int64(len(alphabet)),
+                                slots, bits, used)
+        if t < 0:
+            break
+        need = used + (int(offsets[t + 1] - offsets[t]) + 2) * len(sizes)
+        while (1 << bits) < 2 * need:  # double (at least) until the next text fits
+            slots = _grow(slots, bits)
+            bits += 1
+    slots = slots.reshape(-1, 2)
+    pairs = slots[slots[:, 0] != -1]
+    pairs = pairs[np.argsort(pairs[:, 0])]
+    return NGramCounts(alphabet, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))
+
+
 @dataclass(frozen=True)
 class NGramCounts:
     """Counts of distinct n-grams: ``codes`` (sorted, int64) over ``alphabet``, ``counts`` (int64)."""
@@ -364,12 +506,7 @@ class NGramEncoder:
 
     def count(self, texts: Sequence[str]) -> NGramCounts:
         """Count the n-grams of ``texts`` (the first half of the fast path)."""
-        cps, offsets = codepoints(texts)
-        alphabet = Alphabet.from_codepoints(cps)
-        ids, id_offsets = letter_ids(cps, offsets, alphabet)
-        codes, _ = ngram_codes(ids, id_offsets, self.sizes, len(alphabet))
-        unique, counts = np.unique(codes, return_counts=True)
-        return NGramCounts(alphabet, unique, counts.astype(np.int64))
+        return count_codepoints(*codepoints(texts), self.sizes)
 
     def project(self, counts: NGramCounts) -> np.ndarray:
         """``sum_g count(g) * HV(g)``, the raw accumulator (``space.normalize`` makes it a vector)."""

@@ -34,7 +34,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..encoders.ngrams import (Alphabet, NGramCounts, NGramEncoder, check_ngram, codepoints,
+from ..encoders.ngrams import (Alphabet, NGramCounts, NGramEncoder, check_ngram, codepoints, count_codepoints,
                                decode_codes, letter_ids, merge_counts, ngram_codes)
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
@@ -59,11 +59,7 @@ def count_chunk(item, sizes: tuple[int, ...]) -> tuple[int, NGramCounts, int]:
     """Map step of counting: (class index, n-gram counts, characters) of one chunk."""
     label, texts = chunk_texts(item)
     cps, offsets = codepoints(texts)
-    alphabet = Alphabet.from_codepoints(cps)
-    ids, id_offsets = letter_ids(cps, offsets, alphabet)
-    codes, _ = ngram_codes(ids, id_offsets, sizes, len(alphabet))
-    unique, counts = np.unique(codes, return_counts=True)
-    return label, NGramCounts(alphabet, unique, counts.astype(np.int64)), int(cps.size)
+    return label, count_codepoints(cps, offsets, sizes), int(cps.size)
 
 
 @dataclass
@@ -247,13 +243,21 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         scale = np.sqrt(feature_dim(self.space_))
         counts = self.class_counts_.astype(np.float64)
         table = (scale * counts / np.linalg.norm(counts, axis=0)).astype(np.float32)
+        # the passes read rows at random: renumbered most frequent first, the hot rows share cache
+        # lines (a relabeling: every sum is made in the same order, the result is the same)
+        hot = np.argsort(-self.class_counts_.sum(axis=1), kind="stable")
+        rank = np.empty(hot.size + 1, dtype=np.int32)
+        rank[hot] = np.arange(hot.size, dtype=np.int32)
+        rank[-1] = -1  # row -1 (unseen n-gram) stays -1
+        rows = rank[ex.rows]
+        table = np.ascontiguousarray(table[hot])
         rng = np.random.default_rng(self.seed)
         n = ex.bounds.size - 1
         for _ in range(self.epochs):
-            updated = K.online_pass(ex.rows, ex.bounds, ex.labels, rng.permutation(n), table, scale,
+            updated = K.online_pass(rows, ex.bounds, ex.labels, rng.permutation(n), table, scale,
                                     self.step, self.margin)
             self.history_.append(updated / max(n, 1))
-        return table / scale**2
+        return table[rank[:-1]] / scale**2
 
     def _check_params(self):
         if self.model not in MODELS:
