@@ -29,14 +29,18 @@ def _reference_fly(fly, x):
     return tags
 
 
-@pytest.mark.parametrize("d,cells,fan_in,active", [(20, 300, 4, 12), (20, 301, 5, 7), (150, 200, 5, 9)])
-def test_flyhash_matches_its_definition(d, cells, fan_in, active):
+@pytest.mark.parametrize("d,cells,fan_in,active,n", [
+    (20, 300, 4, 12, 41), (20, 301, 5, 7, 41), (150, 200, 5, 9, 41), (8, 70, 1, 3, 2),
+    (30, 2000, 6, 20, 203),  # several groups of 64 rows, a padded tail, split over threads
+])
+def test_flyhash_matches_its_definition(d, cells, fan_in, active, n):
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(41, d))
-    x[:6] = np.round(3 * x[:6])  # integer rows: many ties among the activations
+    x = rng.normal(size=(n, d))
+    x[: n // 6] = np.round(3 * x[: n // 6])  # integer rows: many ties among the activations
+    x[-1] = np.round(x[-1])
     fly = FlyHash(d, kenyon_cells=cells, fan_in=fan_in, active=active, seed=3)
     codes = fly.hash(x)
-    assert codes.shape == (41, -(-cells // 64)) and codes.dtype == np.uint64
+    assert codes.shape == (n, -(-cells // 64)) and codes.dtype == np.uint64
     assert (unpack(codes, cells) == _reference_fly(fly, x)).all()
     assert (np.bitwise_count(codes).sum(axis=1) == active).all()
     # each cell samples fan_in distinct inputs

@@ -70,82 +70,68 @@ def _winners(cand_val, cand_cell, n_cand, thr, active, out_row):
             above += 1
 
 
-_PAIR_TABLE_MAX_DIM = 128  # pair sums of 4 inputs: d (d + 1) x 4 doubles = 520 KB at d = 128 (L2)
+_PAIRED_MAX_DIM = 128  # up to this input width activations are summed in pairs (fixed order, see the tests)
+_GROUP_ROWS = 64  # rows hashed together: their transposed inputs (d x 64 doubles, 32 KB at d = 64) stay in L1
 
 
 @numba.njit(cache=True, nogil=True)
-def _fill_table(x, i, paired, table):
-    # the lookup table of rows i..i+3: pair sums x[a] + x[b] at a (d + 1) + b, with b = d
-    # standing for "no partner" (x[a] alone); or, unpaired, the inputs themselves
-    d = x.shape[1]
-    for a in range(d):
-        for r in range(4):
-            if paired:
-                for b in range(d):
-                    table[a * (d + 1) + b, r] = x[i + r, a] + x[i + r, b]
-                table[a * (d + 1) + d, r] = x[i + r, a]
-            else:
-                table[a, r] = x[i + r, a]
-
-
-@numba.njit(cache=True, nogil=True)
-def _fly_kernel(x, lookup, paired, active, out):
-    # x: (n, d) centred inputs, n a multiple of 4; lookup: (m, L) uint32 table rows whose sum is
-    # each cell's activation (input pairs, or single inputs); out: (n, W) zeros.
-    # Four inputs at a time: a cell's table rows are loaded once for four sums in registers,
-    # and summing pairs halves the loads, which bound this loop.
+def _fly_kernel(x, wiring, paired, active, rows, out):
+    # x: (n, d) centred inputs, n a multiple of `rows`; wiring: (m, f) unsigned input indices
+    # of each cell; out: (n, W) zeros. `rows` inputs at a time, transposed so that one input of
+    # every row is contiguous: each cell's activation is then f (or f / 2 pair) vector loads and
+    # adds over the rows (loops LLVM vectorizes), and the wiring streams once per group.
+    # Summation order (bit-exact results): (x_a + x_b) + (x_c + x_d) + ... when paired, else
+    # x_a + x_b + ... from the left.
     n, d = x.shape
-    m, n_terms = lookup.shape
-    table = np.empty((d * (d + 1) if paired else d, 4), dtype=np.float64)
-    best = np.empty((4, active), dtype=np.float64)
-    cand_val = np.empty((4, m), dtype=np.float64)
-    cand_cell = np.empty((4, m), dtype=np.int64)
-    b0, b1, b2, b3 = best[0], best[1], best[2], best[3]  # views made once, not per cell
-    v0, v1, v2, v3 = cand_val[0], cand_val[1], cand_val[2], cand_val[3]
-    c0, c1, c2, c3 = cand_cell[0], cand_cell[1], cand_cell[2], cand_cell[3]
+    m, f = wiring.shape
+    xt = np.empty((d, rows), dtype=np.float64)
+    acc = np.empty(rows, dtype=np.float64)
+    thr = np.empty(rows, dtype=np.float64)  # each row's running threshold: its active-th best
+    n_cand = np.empty(rows, dtype=np.int64)
+    best = np.empty((rows, active), dtype=np.float64)
+    cand_val = np.empty((rows, m), dtype=np.float64)
+    cand_cell = np.empty((rows, m), dtype=np.int64)
     last = active - 1
-    for i in range(0, n, 4):
-        _fill_table(x, i, paired, table)
+    pairs = f // 2 if paired else 0
+    for i in range(0, n, rows):
+        for a in range(d):
+            for r in range(rows):
+                xt[a, r] = x[i + r, a]
         best[:] = -np.inf
-        n0 = n1 = n2 = n3 = 0
-        t0 = t1 = t2 = t3 = low = -np.inf  # running thresholds in registers; low = their minimum
+        thr[:] = -np.inf
+        n_cand[:] = 0
         for c in range(m):
-            s0 = s1 = s2 = s3 = 0.0
-            for j in range(n_terms):
-                k = lookup[c, j]
-                s0 += table[k, 0]
-                s1 += table[k, 1]
-                s2 += table[k, 2]
-                s3 += table[k, 3]
-            if max(max(s0, s1), max(s2, s3)) < low:  # the common case: no row's candidate
+            if pairs > 0:
+                a = wiring[c, 0]
+                b = wiring[c, 1]
+                for r in range(rows):
+                    acc[r] = xt[a, r] + xt[b, r]
+                for p in range(1, pairs):
+                    a = wiring[c, 2 * p]
+                    b = wiring[c, 2 * p + 1]
+                    for r in range(rows):
+                        acc[r] += xt[a, r] + xt[b, r]
+                start = 2 * pairs
+            else:
+                a = wiring[c, 0]
+                for r in range(rows):
+                    acc[r] = xt[a, r]
+                start = 1
+            for j in range(start, f):  # the unpaired inputs
+                a = wiring[c, j]
+                for r in range(rows):
+                    acc[r] += xt[a, r]
+            hit = False
+            for r in range(rows):
+                hit |= acc[r] >= thr[r]
+            if not hit:  # the common case: no row's candidate
                 continue
-            if s0 >= t0:
-                n0 = _see(s0, c, b0, v0, c0, n0)
-                t0 = b0[last]
-            if s1 >= t1:
-                n1 = _see(s1, c, b1, v1, c1, n1)
-                t1 = b1[last]
-            if s2 >= t2:
-                n2 = _see(s2, c, b2, v2, c2, n2)
-                t2 = b2[last]
-            if s3 >= t3:
-                n3 = _see(s3, c, b3, v3, c3, n3)
-                t3 = b3[last]
-            low = min(min(t0, t1), min(t2, t3))
-        _winners(v0, c0, n0, t0, active, out[i])
-        _winners(v1, c1, n1, t1, active, out[i + 1])
-        _winners(v2, c2, n2, t2, active, out[i + 2])
-        _winners(v3, c3, n3, t3, active, out[i + 3])
-
-
-def _lookup_rows(inputs: np.ndarray, d: int, paired: bool) -> np.ndarray:
-    """Table rows of :func:`_fill_table` whose sum is each cell's activation: (m, L) uint32."""
-    if not paired:
-        return inputs.astype(np.uint32)
-    a = inputs[:, 0::2].astype(np.int64)
-    b = np.full(a.shape, d, dtype=np.int64)  # odd fan-in: the last input has no partner
-    b[:, : inputs[:, 1::2].shape[1]] = inputs[:, 1::2]
-    return (a * (d + 1) + b).astype(np.uint32)
+            for r in range(rows):
+                if acc[r] >= thr[r]:
+                    n_cand[r] = _see(acc[r], c, best[r], cand_val[r], cand_cell[r], n_cand[r])
+                    thr[r] = best[r, last]
+        for r in range(rows):
+            _winners(cand_val[r], cand_cell[r], n_cand[r], thr[r], active, out[i + r])
 
 
 def _distinct_samples(rng: np.random.Generator, rows: int, population: int, size: int) -> np.ndarray:
@@ -199,10 +185,9 @@ class FlyHash:
         self.seed = int(seed)
         rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0xF17]))
         self.inputs = _distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in)
-        # activations are sums of input pairs looked up in a per-row table (when it fits in L2);
-        # unsigned indices: numba does not wraparound-check them (2x faster)
-        self._paired = self.input_dim <= _PAIR_TABLE_MAX_DIM
-        self._lookup = _lookup_rows(self.inputs, self.input_dim, self._paired)
+        self._paired = self.input_dim <= _PAIRED_MAX_DIM
+        # unsigned indices: numba does not wraparound-check them; 16 bits keep the wiring small
+        self._wiring = self.inputs.astype(np.uint16 if self.input_dim <= 2**16 else np.uint32)
 
     @property
     def bits(self) -> int:
@@ -220,15 +205,17 @@ class FlyHash:
         if n == 0:
             return np.zeros((0, n_words(self.kenyon_cells)), dtype=np.uint64)
         x = x - x.mean(axis=1, keepdims=True)
-        x = np.concatenate([x, np.repeat(x[-1:], -n % 4, axis=0)])  # whole groups of four rows
+        rows = min(_GROUP_ROWS, -(-n // 4) * 4)  # fewer rows per group for a few inputs
+        x = np.concatenate([x, np.repeat(x[-1:], -n % rows, axis=0)])  # whole groups of rows
         out = np.zeros((x.shape[0], n_words(self.kenyon_cells)), dtype=np.uint64)
-        groups = x.shape[0] // 4
+        groups = x.shape[0] // rows
         chunks = min(numba.get_num_threads(), groups, 1 + n * self.kenyon_cells * self.fan_in // 2_000_000)
-        bounds = [4 * (c * groups // chunks) for c in range(chunks + 1)]  # row groups over threads (nogil)
+        bounds = [rows * (c * groups // chunks) for c in range(chunks + 1)]  # row groups over threads (nogil)
+        args = (self._wiring, self._paired, self.active, rows)
         if chunks == 1:
-            _fly_kernel(x, self._lookup, self._paired, self.active, out)
+            _fly_kernel(x, *args, out)
         else:
-            jobs = [thread_pool().submit(_fly_kernel, x[a:b], self._lookup, self._paired, self.active, out[a:b])
+            jobs = [thread_pool().submit(_fly_kernel, x[a:b], *args, out[a:b])
                     for a, b in zip(bounds[:-1], bounds[1:])]
             for job in jobs:
                 job.result()
