@@ -296,26 +296,23 @@ def _slot(code, bits):
 
 
 @numba.njit(cache=True, nogil=True)
-def _grow(slots, bits):
-    # (code, count) pairs interleaved (one cache line per probe), rehashed into twice the slots
-    new = np.full(4 << bits, -1, dtype=np.int64)
-    mask = (2 << bits) - 1
-    for s in range(0, slots.size, 2):
-        if slots[s] != -1:
-            h = _slot(slots[s], bits + 1)
-            while new[2 * h] != -1:
+def _rehash(old, new, bits):
+    mask = (new.size >> 1) - 1
+    for s in range(0, old.size, 2):
+        if old[s] != 0:
+            h = _slot(old[s], bits)
+            while new[2 * h] != 0:
                 h = (h + 1) & mask
-            new[2 * h] = slots[s]
-            new[2 * h + 1] = slots[s + 1]
-    return new
+            new[2 * h] = old[s]
+            new[2 * h + 1] = old[s + 1]
 
 
 @numba.njit(cache=True, nogil=True)
 def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, bits, used):
     # one pass: code points -> letter ids (the stream of _ids_kernel, made on the fly) -> the
     # codes of the n-grams ending at each stream position (rolling: code_n = code_{n-1} * base + id)
-    # -> counts in an open-addressing hash table of (code, count) pairs, kept at most half full:
-    # returns (the text to resume from after growing the table, or -1 when done; slots used)
+    # -> counts in an open-addressing hash table of (code, count) pairs (code 0: empty slot; codes
+    # are >= 1), kept at most half full: returns (the text to resume from after growing the table, or -1 when done; slots used)
     mask = (slots.size >> 1) - 1
     width = sizes[sizes.size - 1]
     rolling = np.zeros(width + 1, dtype=np.int64)  # rolling[n]: code of the last n ids
@@ -357,7 +354,7 @@ def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, bits, use
                         if key == code:
                             slots[2 * h + 1] += 1
                             break
-                        if key == -1:
+                        if key == 0:
                             slots[2 * h] = code
                             slots[2 * h + 1] = 1
                             used += 1
@@ -383,8 +380,11 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
     _check_base(len(alphabet), sizes)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     sizes_arr = np.asarray(sizes, dtype=np.int64)
+    # (code, count) pairs as uint32 when codes and counts fit: half the bytes, fewer cache misses
+    small = float(len(alphabet)) ** max(sizes) * 8 < 2**32 and (cps.size + 2 * offsets.size) * len(sizes) < 2**32
+    dtype = np.uint32 if small else np.int64
     bits = 12
-    slots = np.full(2 << bits, -1, dtype=np.int64)
+    slots = np.zeros(2 << bits, dtype=dtype)
     t, used = 0, 0
     while True:
         t, used = _count_kernel(cps, offsets, t, alphabet.id_table, sizes_arr, np.int64(len(alphabet)),
@@ -392,11 +392,13 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
         if t < 0:
             break
         need = used + (int(offsets[t + 1] - offsets[t]) + 2) * len(sizes)
-        while (1 << bits) < 2 * need:  # double (at least) until the next text fits
-            slots = _grow(slots, bits)
+        while (1 << bits) < 2 * need:  # grow (doubling) until the next text fits
             bits += 1
+        grown = np.zeros(2 << bits, dtype=dtype)
+        _rehash(slots, grown, bits)
+        slots = grown
     slots = slots.reshape(-1, 2)
-    pairs = slots[slots[:, 0] != -1]
+    pairs = slots[slots[:, 0] != 0].astype(np.int64)
     pairs = pairs[np.argsort(pairs[:, 0])]
     return NGramCounts(alphabet, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))
 

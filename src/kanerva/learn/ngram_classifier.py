@@ -334,6 +334,11 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         vectors = np.zeros_like(profiles)
         for part, feats in self._feature_blocks():
             counts = self.class_counts_[part].T
+            if exact32 and weights is not None:  # one product for both: the block is read once
+                both = np.concatenate([counts, weights[part].T]).astype(np.float32) @ feats
+                profiles += both[:n_classes]
+                vectors += both[n_classes:]
+                continue
             if exact32:
                 profiles += counts.astype(np.float32) @ feats
             else:
