@@ -74,64 +74,79 @@ _PAIRED_MAX_DIM = 128  # up to this input width activations are summed in pairs 
 _GROUP_ROWS = 64  # rows hashed together: their transposed inputs (d x 64 doubles, 32 KB at d = 64) stay in L1
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _see_rows(acc, c, thr, best, cand_val, cand_cell, n_cand):
+    for r in range(acc.shape[0]):
+        if acc[r] >= thr[r]:
+            n_cand[r] = _see(acc[r], c, best[r], cand_val[r], cand_cell[r], n_cand[r])
+            thr[r] = best[r, best.shape[1] - 1]
+
+
 @numba.njit(cache=True, nogil=True)
-def _fly_kernel(x, wiring, paired, active, rows, out):
-    # x: (n, d) centred inputs, n a multiple of `rows`; wiring: (m, f) unsigned input indices
-    # of each cell; out: (n, W) zeros. `rows` inputs at a time, transposed so that one input of
-    # every row is contiguous: each cell's activation is then f (or f / 2 pair) vector loads and
-    # adds over the rows (loops LLVM vectorizes), and the wiring streams once per group.
-    # Summation order (bit-exact results): (x_a + x_b) + (x_c + x_d) + ... when paired, else
-    # x_a + x_b + ... from the left.
-    n, d = x.shape
-    m, f = wiring.shape
-    xt = np.empty((d, rows), dtype=np.float64)
+def _fly_kernel(x, terms, active, rows, out):
+    # x: (n, d + 1) centred inputs with a zero last column, n a multiple of `rows`; terms:
+    # (m, T, 2) unsigned input indices: a cell's activation is the left-to-right sum of its T
+    # terms x[a] + x[b] (b = d, the zero column, for a lone input); out: (n, W) zeros.
+    # `rows` inputs at a time, transposed so that one input of every row is contiguous: a
+    # cell's activation is a loop over the rows that LLVM vectorizes, the inputs stay in L1,
+    # and the wiring streams once per group of rows.
+    n, d1 = x.shape
+    m, n_terms, _ = terms.shape
+    xt = np.empty((d1, rows), dtype=np.float64)
     acc = np.empty(rows, dtype=np.float64)
     thr = np.empty(rows, dtype=np.float64)  # each row's running threshold: its active-th best
     n_cand = np.empty(rows, dtype=np.int64)
     best = np.empty((rows, active), dtype=np.float64)
     cand_val = np.empty((rows, m), dtype=np.float64)
     cand_cell = np.empty((rows, m), dtype=np.int64)
-    last = active - 1
-    pairs = f // 2 if paired else 0
     for i in range(0, n, rows):
-        for a in range(d):
+        for a in range(d1):
             for r in range(rows):
                 xt[a, r] = x[i + r, a]
         best[:] = -np.inf
         thr[:] = -np.inf
         n_cand[:] = 0
         for c in range(m):
-            if pairs > 0:
-                a = wiring[c, 0]
-                b = wiring[c, 1]
+            hit = False
+            if n_terms == 3:  # fan-in 5 or 6 (the usual setting): one fused loop, acc not re-read
+                a0, b0 = terms[c, 0, 0], terms[c, 0, 1]
+                a1, b1 = terms[c, 1, 0], terms[c, 1, 1]
+                a2, b2 = terms[c, 2, 0], terms[c, 2, 1]
+                for r in range(rows):
+                    v = ((xt[a0, r] + xt[b0, r]) + (xt[a1, r] + xt[b1, r])) + (xt[a2, r] + xt[b2, r])
+                    acc[r] = v
+                    hit |= v >= thr[r]
+            else:
+                a, b = terms[c, 0, 0], terms[c, 0, 1]
                 for r in range(rows):
                     acc[r] = xt[a, r] + xt[b, r]
-                for p in range(1, pairs):
-                    a = wiring[c, 2 * p]
-                    b = wiring[c, 2 * p + 1]
+                for t in range(1, n_terms):
+                    a, b = terms[c, t, 0], terms[c, t, 1]
                     for r in range(rows):
                         acc[r] += xt[a, r] + xt[b, r]
-                start = 2 * pairs
-            else:
-                a = wiring[c, 0]
                 for r in range(rows):
-                    acc[r] = xt[a, r]
-                start = 1
-            for j in range(start, f):  # the unpaired inputs
-                a = wiring[c, j]
-                for r in range(rows):
-                    acc[r] += xt[a, r]
-            hit = False
-            for r in range(rows):
-                hit |= acc[r] >= thr[r]
-            if not hit:  # the common case: no row's candidate
-                continue
-            for r in range(rows):
-                if acc[r] >= thr[r]:
-                    n_cand[r] = _see(acc[r], c, best[r], cand_val[r], cand_cell[r], n_cand[r])
-                    thr[r] = best[r, last]
+                    hit |= acc[r] >= thr[r]
+            if hit:  # rare after the first cells: some row's candidate
+                _see_rows(acc, c, thr, best, cand_val, cand_cell, n_cand)
         for r in range(rows):
             _winners(cand_val[r], cand_cell[r], n_cand[r], thr[r], active, out[i + r])
+
+
+def _terms(inputs: np.ndarray, d: int, paired: bool) -> np.ndarray:
+    """(m, T, 2) index pairs whose left-to-right sum is each cell's activation (d: the zero input).
+
+    Paired: (x_a + x_b) + (x_c + x_e) + ... (a lone last input pairs with zero); unpaired: each
+    input alone, x_a + x_b + x_c + ... from the left. The tests pin this order (bit-exact sums).
+    """
+    m, f = inputs.shape
+    if paired:
+        t = np.full((m, -(-f // 2), 2), d, dtype=np.int64)
+        t[:, :, 0] = inputs[:, 0::2]
+        t[:, : f // 2, 1] = inputs[:, 1::2]
+    else:
+        t = np.full((m, f, 2), d, dtype=np.int64)
+        t[:, :, 0] = inputs
+    return t.astype(np.uint16 if d < 2**16 else np.uint32)  # unsigned: no wraparound checks
 
 
 def _distinct_samples(rng: np.random.Generator, rows: int, population: int, size: int) -> np.ndarray:
@@ -185,9 +200,7 @@ class FlyHash:
         self.seed = int(seed)
         rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0xF17]))
         self.inputs = _distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in)
-        self._paired = self.input_dim <= _PAIRED_MAX_DIM
-        # unsigned indices: numba does not wraparound-check them; 16 bits keep the wiring small
-        self._wiring = self.inputs.astype(np.uint16 if self.input_dim <= 2**16 else np.uint32)
+        self._terms = _terms(self.inputs, self.input_dim, self.input_dim <= _PAIRED_MAX_DIM)
 
     @property
     def bits(self) -> int:
@@ -207,11 +220,12 @@ class FlyHash:
         x = x - x.mean(axis=1, keepdims=True)
         rows = min(_GROUP_ROWS, -(-n // 4) * 4)  # fewer rows per group for a few inputs
         x = np.concatenate([x, np.repeat(x[-1:], -n % rows, axis=0)])  # whole groups of rows
+        x = np.concatenate([x, np.zeros((x.shape[0], 1))], axis=1)  # the zero input of lone terms
         out = np.zeros((x.shape[0], n_words(self.kenyon_cells)), dtype=np.uint64)
         groups = x.shape[0] // rows
         chunks = min(numba.get_num_threads(), groups, 1 + n * self.kenyon_cells * self.fan_in // 2_000_000)
         bounds = [rows * (c * groups // chunks) for c in range(chunks + 1)]  # row groups over threads (nogil)
-        args = (self._wiring, self._paired, self.active, rows)
+        args = (self._terms, self.active, rows)
         if chunks == 1:
             _fly_kernel(x, *args, out)
         else:
