@@ -32,6 +32,7 @@ def _reference_fly(fly, x):
 @pytest.mark.parametrize("d,cells,fan_in,active,n", [
     (20, 300, 4, 12, 41), (20, 301, 5, 7, 41), (150, 200, 5, 9, 41), (150, 200, 3, 5, 9), (8, 70, 1, 3, 2),
     (30, 2000, 6, 20, 203),  # several groups of 64 rows, a padded tail, split over threads
+    (8, 70_000, 3, 4, 70),  # many cells: groups of 56 rows (candidate lists capped at 64 MB)
 ])
 def test_flyhash_matches_its_definition(d, cells, fan_in, active, n):
     rng = np.random.default_rng(0)

@@ -218,7 +218,9 @@ class FlyHash:
         if n == 0:
             return np.zeros((0, n_words(self.kenyon_cells)), dtype=np.uint64)
         x = x - x.mean(axis=1, keepdims=True)
-        rows = min(_GROUP_ROWS, -(-n // 4) * 4)  # fewer rows per group for a few inputs
+        # fewer rows per group for a few inputs, or for many cells (the candidate lists of a
+        # group take rows x cells x 16 bytes: at most 64 MB)
+        rows = min(_GROUP_ROWS, -(-n // 4) * 4, max(4, 2**26 // (16 * self.kenyon_cells) // 4 * 4))
         x = np.concatenate([x, np.repeat(x[-1:], -n % rows, axis=0)])  # whole groups of rows
         x = np.concatenate([x, np.zeros((x.shape[0], 1))], axis=1)  # the zero input of lone terms
         out = np.zeros((x.shape[0], n_words(self.kenyon_cells)), dtype=np.uint64)
