@@ -63,7 +63,7 @@ def test_text_without_letters_has_no_ngrams():
         enc.encode("1, 2, 3")
 
 
-@pytest.mark.parametrize("model", [kv.BSC, kv.MAP, kv.FHRR], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", [kv.BSC, kv.MAP, kv.HRR, kv.FHRR], ids=lambda m: m.__name__)
 def test_which_letter_follows_th_in_english(model):
     english = read_corpus(shipped_corpus("train"), labels=["en"], limit=3000)["en"]
     enc = NGramEncoder(model(4096, seed=3), ngram=3)
