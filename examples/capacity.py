@@ -2,7 +2,7 @@
 
 Each structure is one hypervector; past its capacity the cleanup starts to confuse items.
 Run: python examples/capacity.py [dim] [sizes, comma-separated] [number of symbols]
-     python examples/capacity.py 10000 50,100,200,400 1000   (the table in docs/benchmarks-structures.md)
+     python examples/capacity.py 10000 50,100,200,400 1000   (the table in docs/benchmarks.md)
 """
 
 import sys

@@ -14,7 +14,7 @@ nibble-lookup ``vpshufb``/``vpsadbw`` sequence of Mula, Kurz & Lemire 2018).
 :func:`hamming_topk` is the one Hamming top-k kernel shared by BSC cleanup, the sparse
 distributed memory and :mod:`kanerva.index`: xor, popcount and a running top-k per query are
 fused, so no distance matrix is ever materialized, and stored rows are read in L2-sized blocks
-once per query block (see docs/benchmarks-index.md for the measurements behind the choice).
+once per query block (see docs/benchmarks.md for the measurements behind the choice).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The language-identification model: default settings, training from a corpus directory, model files.
 
 Defaults were chosen by measurement on a held-out tenth of the shipped training split (never on
-the test split or UDHR); the measurements are in ``docs/benchmarks-langid.md``: BSC at
+the test split or UDHR); the measurements are in ``docs/benchmarks.md``: BSC at
 D = 16,384, letter 3- and 4-grams, 5 online perceptron passes with margin 0.3 on examples of about
 100 n-grams, n-grams seen at least twice (99.86% on validation; 98.13% for plain centroids).
 
