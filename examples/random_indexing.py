@@ -4,22 +4,15 @@ alike get similar context vectors, learned in one pass over a small text.
 Run: python examples/random_indexing.py
 """
 
+import json
 from pathlib import Path
 
 from kanerva.encoders.random_indexing import RandomIndexing, group_agreement, tokenize
 
 TEXT = Path(__file__).parent / "data" / "village.txt"
-STOPWORDS = "the a an and in on at to of from by with is are his her its but not for every when we".split()
-GROUPS = {
-    "animals": ["cat", "dog", "horse", "cow", "goat", "sheep"],
-    "drinks": ["milk", "water", "tea", "coffee", "juice"],
-    "food": ["bread", "cheese", "apples", "soup", "cake"],
-    "vehicles": ["car", "bus", "train", "truck", "van", "bicycle"],
-    "days": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
-    "people": ["farmer", "baker", "teacher", "doctor"],
-    "weather": ["snow", "rain", "sun", "wind"],
-    "places": ["market", "school", "station", "church", "hospital"],
-}
+_WORDS = json.loads((Path(__file__).parent / "data" / "village_groups.json").read_text())  # the word groups and stopwords
+STOPWORDS = _WORDS["stopwords"]
+GROUPS = _WORDS["groups"]
 
 lines = [tokenize(line) for line in TEXT.read_text().splitlines() if line.strip() and not line.startswith("#")]
 for name, settings in [("neighbours +-2 words", dict(window=2)),

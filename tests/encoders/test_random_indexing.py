@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import numpy as np
@@ -6,17 +7,9 @@ import pytest
 from kanerva.encoders.random_indexing import RandomIndexing, group_agreement, tokenize
 
 TEXT = Path(__file__).resolve().parents[2] / "examples" / "data" / "village.txt"
-STOP = "the a an and in on at to of from by with is are his her its but not for every when we".split()
-GROUPS = {
-    "animals": ["cat", "dog", "horse", "cow", "goat", "sheep"],
-    "drinks": ["milk", "water", "tea", "coffee", "juice"],
-    "food": ["bread", "cheese", "apples", "soup", "cake"],
-    "vehicles": ["car", "bus", "train", "truck", "van", "bicycle"],
-    "days": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
-    "people": ["farmer", "baker", "teacher", "doctor"],
-    "weather": ["snow", "rain", "sun", "wind"],
-    "places": ["market", "school", "station", "church", "hospital"],
-}
+_WORDS = json.loads((TEXT.parent / "village_groups.json").read_text())  # the word groups and stopwords
+STOP = _WORDS["stopwords"]
+GROUPS = _WORDS["groups"]
 
 
 @pytest.fixture(scope="module")

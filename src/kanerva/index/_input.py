@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import positive_int  # noqa: F401  (re-exported to this package)
+
 
 def as_matrix(x, dim: int, name: str = "X") -> np.ndarray:
     """``x`` as a float64 (n, dim) array (one vector becomes n = 1), or a clear error."""
@@ -27,12 +29,3 @@ def as_matrix(x, dim: int, name: str = "X") -> np.ndarray:
     return x
 
 
-def positive_int(value, name: str, low: int = 1) -> int:
-    """``value`` as an int >= ``low``, or a ValueError naming ``name``.
-
-    >>> positive_int(3, "k")
-    3
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)

@@ -29,6 +29,7 @@ import numba
 import numpy as np
 
 from .. import io
+from .._checks import positive_int  # noqa: F401  (re-exported to this package)
 
 
 class NotConvergedWarning(RuntimeWarning):
@@ -112,17 +113,6 @@ class AssociativeMemory:
 
 
 # ---- shared input checks -------------------------------------------------------------------
-
-
-def positive_int(value, name: str, minimum: int = 1) -> int:
-    """``value`` as an int >= ``minimum`` or a ValueError naming ``name``.
-
-    >>> positive_int(3, "dim")
-    3
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def as_batch(x, dim: int, name: str, dtype=np.float64) -> tuple[np.ndarray, bool]:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._checks import positive_int
 from . import _keys
 
 
@@ -254,11 +255,10 @@ class Space(ABC):
 
 
 def _check_k(k, n: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    k = positive_int(k, "k")
     if n == 0:
         raise ValueError("no vectors to search")
-    return min(int(k), n)
+    return min(k, n)
 
 
 def pairwise(a: np.ndarray, b: np.ndarray, fn) -> np.ndarray | float:
