@@ -33,12 +33,7 @@ PLOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "index_flyhash_
 
 
 def cpu_time(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        times.append(time.process_time() - t)
-    return min(times)
+    return best_time(fn, repeat=repeat, warmup=0, clock=time.process_time)
 
 
 def speed() -> dict:

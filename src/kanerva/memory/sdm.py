@@ -40,7 +40,7 @@ import numpy as np
 
 from ..vsa import BSC, _bits
 from ..vsa._bits import popcount64
-from ._base import AssociativeMemory, ReadInfo, check_pairs, positive_int, report, step_limit
+from ._base import AssociativeMemory, check_pairs, positive_int, report, run_sync, step_limit
 
 _CHUNK = 64  # addresses per block of the (chunk, M) distance matrix
 COUNTER_DTYPES = ("int8", "int16", "int32")
@@ -225,18 +225,11 @@ class SparseDistributedMemory(AssociativeMemory):
         single = x.ndim == 1
         x = x.reshape(-1, self.space.words)
         limit = step_limit(iterations, 1)
-        out = x.copy()
-        info = ReadInfo(np.zeros(len(x), dtype=bool), np.zeros(len(x), dtype=np.int64))
-        active = np.arange(len(x))
-        for _ in range(limit):
-            if not len(active):
-                break
-            new = self.space.normalize(self.read_sums(out[active]))
-            info.steps[active] += 1
-            moved = (new != out[active]).any(axis=1)
-            out[active] = new
-            info.converged[active[~moved]] = True
-            active = active[moved]
+        def step(cur):
+            new = self.space.normalize(self.read_sums(cur))
+            return new, (new != cur).any(axis=1)
+
+        out, info = run_sync(x, step, limit)
         if limit > 1:
             report(info, "SparseDistributedMemory.read", limit)
         else:
