@@ -3,6 +3,10 @@
 import gzip
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kanerva.apps.langid import corpus as corpus_module
 
 from kanerva.apps.langid.corpus import (
     LANGUAGES,
@@ -103,6 +107,49 @@ def test_undecodable_bytes_are_counted_replaced_and_reading_continues(tmp_path, 
     assert corpus.decode_errors == 2
     assert corpus.problems() == [f"{corpus.stats['xx'].path}: 2 undecodable bytes replaced by U+FFFD"]
     assert corpus["yy"] == ["ελληνικά"]
+
+
+def _line_by_line(data: bytes) -> tuple[list[str], FileStats]:
+    """The reference reader: one line at a time, as a text file is read."""
+    stats, texts = FileStats(None), []
+    data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a byte-order mark is not text
+    for raw in _lines(data):
+        text = raw.decode("utf-8", errors="replace")
+        stats.decode_errors += text.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+        if text.strip():
+            texts.append(text.strip())
+            stats.lines += 1
+            stats.chars += len(text.strip())
+        else:
+            stats.empty_lines += 1
+    return texts, stats
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """Lines as ``readline`` gives them: split after each newline, a last line without one kept."""
+    parts = data.split(b"\n")
+    lines = [p + b"\n" for p in parts[:-1]]
+    return lines + ([parts[-1]] if parts[-1] else [])
+
+
+PIECES = [b"abc", b"\n", b"\r\n", b"  ", b"\xef\xbb\xbf", b"\xff", b"\xe2\x82", "é".encode(), b"\xef\xbf\xbd",
+          "\u2028".encode(), "ελ".encode(), b"x" * 40]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from([1, 2, 5, 64, 1 << 20]))
+def test_block_reading_matches_line_by_line_reading(tmp_path_factory, pieces, block):
+    data = b"".join(pieces)
+    path = tmp_path_factory.mktemp("blocks") / "xx.txt"
+    path.write_bytes(data)
+    expected, expected_stats = _line_by_line(data)
+    saved, corpus_module._BLOCK_BYTES = corpus_module._BLOCK_BYTES, block
+    try:
+        stats = FileStats(path)
+        assert list(iter_texts(path, stats)) == expected
+    finally:
+        corpus_module._BLOCK_BYTES = saved
+    assert (stats.lines, stats.empty_lines, stats.decode_errors, stats.chars) == (
+        expected_stats.lines, expected_stats.empty_lines, expected_stats.decode_errors, expected_stats.chars)
 
 
 def test_byte_order_mark_and_crlf_are_not_text(tmp_path):

@@ -135,42 +135,81 @@ def corpus_files(path: str | Path) -> dict[str, Path]:
     return dict(sorted(files.items()))
 
 
-def iter_texts(file: str | Path, stats: FileStats | None = None) -> Iterator[str]:
-    """The texts of one label file, line by line (memory stays bounded).
+_BLOCK_BYTES = 1 << 20  # decompressed bytes per read: whole blocks are decoded and split in C
+
+
+def iter_blocks(file: str | Path, stats: FileStats | None = None) -> Iterator[list[str]]:
+    """The texts of one label file, a list per block of about a megabyte (memory stays bounded).
 
     Lines are stripped of surrounding whitespace; empty lines are skipped. Bytes that are not
-    UTF-8 are replaced by U+FFFD. Both are counted in ``stats`` when given.
+    UTF-8 are replaced by U+FFFD. Both are counted in ``stats`` when given. A block is decoded
+    and split in one call each (reading line by line cost about 5 us a line); only a block
+    holding bad bytes is decoded line by line, to count them.
 
     Examples
     --------
     >>> stats = FileStats(shipped_corpus("udhr") / "fr.txt.gz")
-    >>> first = next(iter_texts(stats.path, stats))
-    >>> first.split()[0], stats.lines
-    ('Considérant', 1)
+    >>> blocks = list(iter_blocks(stats.path, stats))
+    >>> blocks[0][0].split()[0], stats.lines == sum(map(len, blocks))
+    ('Considérant', True)
     """
     file = Path(file)
     stats = stats if stats is not None else FileStats(file)
     opener = gzip.open if file.name.endswith(".gz") else open
     try:
-        with opener(file, "rb") as lines:
-            for number, raw in enumerate(lines):
-                if number == 0 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]  # a UTF-8 byte-order mark is not text
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = raw.decode("utf-8", errors="replace")
-                    # count only the replacements, not U+FFFD characters really in the file
-                    stats.decode_errors += text.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
-                text = text.strip()
-                if not text:
-                    stats.empty_lines += 1
-                    continue
-                stats.lines += 1
-                stats.chars += len(text)
-                yield text
+        with opener(file, "rb") as stream:
+            carry = stream.read(3)
+            if carry == b"\xef\xbb\xbf":
+                carry = b""  # a UTF-8 byte-order mark is not text
+            while True:
+                block = stream.read(_BLOCK_BYTES)
+                data = carry + block
+                if block:  # the bytes after the last newline wait for the next block
+                    cut = data.rfind(b"\n") + 1
+                    data, carry = data[:cut], data[cut:]
+                elif not data:
+                    return
+                texts = _texts(data, stats) if data else []  # a block inside one long line
+                if texts:
+                    yield texts
+                if not block:
+                    return
     except (OSError, EOFError, zlib.error) as err:
         raise CorpusError(f"cannot read {file}: {err}") from err
+
+
+def _texts(data: bytes, stats: FileStats) -> list[str]:
+    """Non-empty stripped lines of whole lines of bytes (a final newline ends the last one)."""
+    try:
+        lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        lines = []
+        for raw in data.split(b"\n"):
+            line = raw.decode("utf-8", errors="replace")
+            # count only the replacements, not U+FFFD characters really in the file
+            stats.decode_errors += line.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+            lines.append(line)
+    if data.endswith(b"\n"):
+        lines.pop()  # what follows the final newline is no line
+    texts = [t for t in map(str.strip, lines) if t]
+    stats.empty_lines += len(lines) - len(texts)
+    stats.lines += len(texts)
+    stats.chars += sum(map(len, texts))
+    return texts
+
+
+def iter_texts(file: str | Path, stats: FileStats | None = None) -> Iterator[str]:
+    """The texts of one label file, one by one (see :func:`iter_blocks`).
+
+    Examples
+    --------
+    >>> stats = FileStats(shipped_corpus("udhr") / "fr.txt.gz")
+    >>> first = next(iter_texts(stats.path, stats))
+    >>> first.split()[0]
+    'Considérant'
+    """
+    for texts in iter_blocks(file, stats):
+        yield from texts
 
 
 def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
@@ -205,11 +244,11 @@ def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
         if stats is not None:
             stats[label] = file_stats
         chunk: list[str] = []
-        for text in iter_texts(file, file_stats):
-            chunk.append(text)
-            if len(chunk) == chunk_lines:
-                yield label, chunk
-                chunk = []
+        for texts in iter_blocks(file, file_stats):
+            chunk += texts
+            while len(chunk) >= chunk_lines:
+                yield label, chunk[:chunk_lines]
+                chunk = chunk[chunk_lines:]
         if chunk:
             yield label, chunk
         if file_stats.lines == 0:
