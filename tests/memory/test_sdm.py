@@ -71,6 +71,36 @@ def test_counters_saturate_instead_of_wrapping():
     assert (sdm.read(x) == x).all()
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32"])
+def test_counter_kernels_equal_row_by_row_numpy(dtype):
+    # the vectorized kernels (saturating add, eight rows per pass) against the plain definition,
+    # with counters started near and at the limits (loaded files may even hold -128 for int8)
+    from kanerva.memory.sdm import _add_rows, _sum_rows
+
+    rng = np.random.default_rng(0)
+    info = np.iinfo(dtype)
+    m, d = 40, 77
+    counters = rng.integers(info.min, info.max, (m, d), endpoint=True).astype(dtype)
+    counters[:5] = rng.choice([info.min, info.min + 1, -info.max + 1, info.max - 1, info.max], (5, d))
+    counts = [0, 1, 7, 8, 9, 17, 40]  # active sets around the 8-row unroll, repeats included
+    indices = np.concatenate([rng.integers(0, m, k) for k in counts]).astype(np.int64)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    bipolar = rng.choice(np.array([-1, 1], np.int8), (len(counts), d))
+
+    want = counters.astype(np.int64)
+    for a in range(len(counts)):
+        for j in indices[indptr[a]:indptr[a + 1]]:
+            want[j] = np.clip(want[j] + bipolar[a], -info.max, info.max)
+    got = counters.copy()
+    _add_rows(got, indptr, indices, bipolar, -info.max)
+    np.testing.assert_array_equal(got, want)
+
+    sums = np.zeros((len(counts), d), np.int32)
+    _sum_rows(counters, indptr, indices, sums)
+    want_sums = [counters[indices[indptr[a]:indptr[a + 1]]].astype(np.int64).sum(0) for a in range(len(counts))]
+    np.testing.assert_array_equal(sums, np.array(want_sums).astype(np.int32))  # int32 wraps, like the kernel
+
+
 def test_default_radius_follows_one_over_sqrt_m():
     s = kv.BSC(1_000, seed=0)
     sdm = SparseDistributedMemory(s, locations=400)
