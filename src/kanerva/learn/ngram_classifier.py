@@ -195,6 +195,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         """
         self._check_params()
         self.__dict__.pop("_scorer_cache", None)  # a refit must not use the old vocabulary
+        self._profiles = None
         executor = executor or LocalExecutor()
         source = chunks if callable(chunks) else (lambda: chunks)
         self.classes_ = np.asarray(classes)
@@ -325,29 +326,36 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             yield part, real_features(space, native[part] if keep else build(part), buffer)
 
     def _centroids(self, weights=None):
-        """Class profiles (exact bundles of the class n-grams) and the class vectors: the
-        normalized profiles, or the weighted bundles ``weights.T @ HV`` (one pass for both)."""
-        n_classes = len(self.classes_)
-        # float32 products of integer counts are exact while every partial sum stays below 2**24
-        exact32 = self.class_counts_.sum(axis=0).max() < 2**24 and self.model in ("bsc", "map")
-        profiles = np.zeros((n_classes, feature_dim(self.space_)), dtype=np.float64)
-        vectors = np.zeros_like(profiles)
-        for part, feats in self._feature_blocks():
-            counts = self.class_counts_[part].T
-            if exact32 and weights is not None:  # one product for both: the block is read once
-                both = np.concatenate([counts, weights[part].T]).astype(np.float32) @ feats
-                profiles += both[:n_classes]
-                vectors += both[n_classes:]
-                continue
-            if exact32:
-                profiles += counts.astype(np.float32) @ feats
-            else:
-                profiles += counts.astype(np.float64) @ feats.astype(np.float64)
-            if weights is not None:
-                vectors += weights[part].T.astype(np.float32) @ feats
-        self.profiles_ = profiles
-        self.class_vectors_ = vectors if weights is not None else profiles / np.linalg.norm(profiles, axis=1, keepdims=True)
+        """The class vectors: the normalized profiles (plain centroids), or the weighted bundles
+        ``weights.T @ HV``; then the n-gram x class table."""
+        if weights is None:
+            self.class_vectors_ = self.profiles_ / np.linalg.norm(self.profiles_, axis=1, keepdims=True)
+        else:
+            self._profiles = None  # made on first use: a retrained model does not need them
+            self.class_vectors_ = self._bundles(weights, exact=False)
         self._make_table()
+
+    @property
+    def profiles_(self) -> np.ndarray:
+        """Class profiles ``P_c = sum_g count_c(g) HV(g)`` (classes x feature dim), the exact
+        bundles of each class's training n-grams; made from the counts on first use."""
+        check_is_fitted(self, "class_counts_")
+        if getattr(self, "_profiles", None) is None:
+            self._profiles = self._bundles(self.class_counts_, exact=True)
+        return self._profiles
+
+    def _bundles(self, weights: np.ndarray, exact: bool) -> np.ndarray:
+        """``weights.T @ HV`` (classes x feature dim, float64) over the vocabulary's n-gram vectors;
+        ``exact``: integer weights whose sums must come out exact."""
+        out = np.zeros((weights.shape[1], feature_dim(self.space_)), dtype=np.float64)
+        # float32 products of integers are exact while every partial sum stays below 2**24
+        exact32 = not exact or (self.model in ("bsc", "map") and np.abs(weights).sum(axis=0).max() < 2**24)
+        for part, feats in self._feature_blocks():
+            if exact32:
+                out += weights[part].T.astype(np.float32) @ feats
+            else:
+                out += weights[part].T.astype(np.float64) @ feats.astype(np.float64)
+        return out
 
     def _make_table(self):
         table = np.empty((self.vocabulary_.size, len(self.classes_)), dtype=np.float32)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from kanerva import io
 from kanerva.apps.langid.corpus import CorpusError, read_corpus, shipped_corpus
 from kanerva.apps.langid.evaluate import evaluate_corpus, identify
-from kanerva.apps.langid.model import load_model, save_model, train_corpus
+from kanerva.apps.langid.model import FORMAT_VERSION, load_model, save_model, train_corpus
 from kanerva.apps.langid.plot import plot_geometry
 from kanerva.cli.main import main
 
@@ -59,14 +59,16 @@ def test_model_file_round_trip_and_refusals(trained, tmp_path):
              "Το έγγραφο περιέχει αλλαγές που δεν έχουν αποθηκευτεί ακόμα."]
     assert back.predict(texts).tolist() == clf.predict(texts).tolist() == ["de", "fr", "el"]
     assert np.array_equal(back.table_, clf.table_)
+    assert np.array_equal(back.profiles_, clf.profiles_)  # made again from the stored counts
     data = path.read_bytes()
     (tmp_path / "cut.kanerva").write_bytes(data[: len(data) // 2])
     (tmp_path / "junk.kanerva").write_bytes(b"not a model at all")
     io.save(tmp_path / "other.kanerva", "memory-model", 1, {"w": np.zeros(2)}, {})
     io.save(tmp_path / "future.kanerva", "langid-model", 99, {"w": np.zeros(2)}, {})
-    io.save(tmp_path / "broken.kanerva", "langid-model", 1, {"w": np.zeros(2)}, {"settings": {}})
+    io.save(tmp_path / "broken.kanerva", "langid-model", FORMAT_VERSION, {"w": np.zeros(2)}, {"settings": {}})
+    io.save(tmp_path / "old.kanerva", "langid-model", 1, {"w": np.zeros(2)}, {})
     for name, why in [("cut", "truncated"), ("junk", "not a kanerva file"), ("other", "memory-model"),
-                      ("future", "version 99"), ("broken", "not a valid langid model")]:
+                      ("future", "version 99"), ("broken", "not a valid langid model"), ("old", "version 1")]:
         with pytest.raises(io.ModelFileError, match=why):
             load_model(tmp_path / f"{name}.kanerva")
 

@@ -7,9 +7,9 @@ D = 16,384, letter 3- and 4-grams, 5 online perceptron passes with margin 0.3 on
 
 Model files are written with :func:`kanerva.io.save` (kind ``"langid-model"``, format
 ``FORMAT_VERSION``): the settings, labels and alphabet in the header, the vocabulary of n-gram
-codes, the n-gram x class score table, the class vectors, the class profiles and the sparse
-class counts as arrays. Files of another kind or version, corrupt or truncated files are refused
-with :class:`kanerva.io.ModelFileError`.
+codes, the n-gram x class score table, the class vectors and the sparse class counts as
+arrays (the class profiles are made again from the counts when asked for). Files of another
+kind or version, corrupt or truncated files are refused with :class:`kanerva.io.ModelFileError`.
 
 Examples
 --------
@@ -37,7 +37,7 @@ from ...vsa import MODELS
 from .corpus import CorpusError, corpus_files, iter_chunks
 
 KIND = "langid-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: no class profiles in the file (made from the counts on use)
 
 DEFAULTS = dict(model="bsc", dim=16384, ngram=(3, 4), seed=0, epochs=5, hv_epochs=0, step=0.02, margin=0.3,
                 example_ngrams=100, min_count=2, max_examples=1_000_000)
@@ -119,7 +119,6 @@ def save_model(clf: NGramClassifier, path: str | os.PathLike) -> None:
         "vocabulary": clf.vocabulary_,
         "table": clf.table_,
         "class_vectors": clf.class_vectors_.astype(np.float32),
-        "profiles": clf.profiles_.astype(np.float32),
         "count_rows": rows.astype(np.int32),
         "count_cols": cols.astype(np.int32),
         "count_values": clf.class_counts_[rows, cols].astype(np.int64),
@@ -155,7 +154,6 @@ def load_model(path: str | os.PathLike) -> NGramClassifier:
     clf.vocabulary_ = arrays["vocabulary"]
     clf.table_ = np.ascontiguousarray(arrays["table"], dtype=np.float32)
     clf.class_vectors_ = arrays["class_vectors"].astype(np.float64)
-    clf.profiles_ = arrays["profiles"].astype(np.float64)
     clf.class_counts_ = counts
     clf.history_ = list(meta.get("history", []))
     clf.n_chars_ = int(meta.get("n_chars", 0))
