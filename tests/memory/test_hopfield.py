@@ -75,6 +75,48 @@ def test_factored_field_equals_dense_weights():
         np.testing.assert_allclose(net.field(states), states @ net.weights(), atol=1e-9)
 
 
+@pytest.mark.parametrize("dim", [10, 64, 100, 131])
+@pytest.mark.parametrize("p", [0, 1, 2, 12])
+def test_packed_overlaps_and_sync_step_equal_the_dense_definition(dim, p):
+    # overlaps come from popcounts of packed bits (dims not a multiple of 64 leave padding);
+    # the step must still be sign(W sigma), keeping the state where the field is exactly zero
+    # (frequent at small dim and few patterns, where fields are small integers)
+    patterns = random_patterns(p, dim, seed=p)
+    states = np.concatenate([random_patterns(200, dim, seed=7), patterns])
+    net = Hopfield(dim)
+    net.write(patterns)
+    g, d = net._drive(states)
+    xf = patterns.astype(np.float64)
+    np.testing.assert_array_equal(g, (states @ xf.T) @ xf)
+    h = states @ (xf.T @ xf) - p * states  # N W sigma, exact integers
+    want = np.where(h > 0, 1, np.where(h < 0, -1, states))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)
+        got, info = net.read(states, steps=1, return_info=True)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(info.converged, (want == states).all(axis=1))
+    if p == 2:
+        assert (h == 0).any()  # ties were exercised
+
+
+def test_sync_update_equals_the_sign_of_the_field():
+    from kanerva.memory._base import sync_update
+
+    rng = np.random.default_rng(0)
+    cur = random_patterns(50, 33, seed=5)
+    per_unit, per_row = rng.integers(-2, 3, 33).astype(np.float64), rng.integers(-2, 3, 50) * 0.5
+    for dtype in (np.float32, np.float64):
+        g = rng.integers(-4, 5, cur.shape).astype(dtype)  # many exact zeros of the field
+        g[0, :4] = [np.nan, np.inf, -np.inf, 0.0]
+        g[1] = 100 * cur[1]  # a row that stays
+        h = g.astype(np.float64) - (per_unit[None, :] + per_row[:, None]) * cur
+        want = np.where(h > 0, 1, np.where(h < 0, -1, cur))
+        new, moved = sync_update(cur, g, per_unit, per_row)
+        np.testing.assert_array_equal(new, want)
+        np.testing.assert_array_equal(moved, (want != cur).any(axis=1))
+        assert (h == 0).any() and not moved.all()
+
+
 def test_async_energy_never_increases():
     n = 100
     net = Hopfield(n)

@@ -174,15 +174,18 @@ def step_limit(steps, default: int) -> int:
 
 @numba.njit(cache=True, nogil=True)
 def _settle(g, per_unit, per_row, cur, out, moved):
+    # s = +-1, so h s = g s - c (c = per_unit + per_row; the float rounding is symmetric):
+    # the unit flips exactly where g s < c, and a zero (or NaN) field keeps it. Branch-free,
+    # so the loop vectorizes.
     for r in range(cur.shape[0]):
-        changed = False
+        pr = per_row[r]
+        flips = 0
         for i in range(cur.shape[1]):
             s = cur[r, i]
-            h = g[r, i] - (per_unit[i] + per_row[r]) * s
-            v = 1 if h > 0 else (-1 if h < 0 else s)
-            out[r, i] = v
-            changed |= v != s
-        moved[r] = changed
+            flip = g[r, i] * s < per_unit[i] + pr
+            out[r, i] = -s if flip else s
+            flips += flip
+        moved[r] = flips != 0
 
 
 def sync_update(cur: np.ndarray, g: np.ndarray, per_unit=None, per_row=None) -> tuple[np.ndarray, np.ndarray]:
