@@ -39,10 +39,12 @@ from ..encoders.ngrams import (Alphabet, NGramCounts, NGramEncoder, check_ngram,
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
 from . import _ngram_kernels as K
+from .bit_projection import bit_table, weighted_bundle
 from .hypervector_features import feature_dim, real_features
 from .hypervector_passes import hv_pass
 
 _BLOCK = 4096  # n-gram rows per feature block
+_PACKED_BLOCK = 1 << 16  # packed n-gram rows per byte-lookup projection call
 _NATIVE_BYTES = 1 << 30  # n-gram vectors kept in memory during a fit up to this size
 
 
@@ -294,16 +296,19 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     def space_(self):
         return MODELS[self.model](self.dim, seed=self.seed)
 
-    def _feature_blocks(self, rows=None):
-        """(row indices, float32 feature rows) of the vocabulary's n-gram vectors, in blocks.
-
-        The n-gram vectors are made once per fit and kept while they fit in ``_NATIVE_BYTES``
-        (BSC: D/8 bytes each; MAP vectors are the bipolar image of BSC vectors of the same
-        seed, so MAP uses the packed BSC ones); beyond that they are rebuilt block by block.
-        """
+    def _packed_space(self):
+        """The space whose vectors are stored: MAP vectors are the bipolar image of the BSC
+        vectors of the same seed, so MAP keeps (and projects) the packed BSC ones."""
         space = self.space_
-        if space.name == "map":
-            space = MODELS["bsc"](self.dim, seed=self.seed)
+        return MODELS["bsc"](self.dim, seed=self.seed) if space.name == "map" else space
+
+    def _vector_blocks(self, rows=None, block=_BLOCK):
+        """(row indices, n-gram vectors) of the vocabulary, in blocks of ``block`` rows.
+
+        The vectors are made once per fit and kept while they fit in ``_NATIVE_BYTES`` (BSC:
+        D/8 bytes each); beyond that they are rebuilt block by block.
+        """
+        space = self._packed_space()
         encoder = NGramEncoder(space, self.ngram)
         letters = encoder.letter_vectors(self.alphabet_.letters)
         native = getattr(self, "_native", None)
@@ -318,12 +323,22 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             for start in range(0, self.vocabulary_.size, _BLOCK):
                 native[start : start + _BLOCK] = build(np.arange(start, min(start + _BLOCK, native.shape[0])))
             self._native = native
-        rows = np.arange(self.vocabulary_.size) if rows is None else rows
+        whole = rows is None  # consecutive rows: slices of the kept vectors are views, not copies
+        rows = np.arange(self.vocabulary_.size) if whole else rows
+        for start in range(0, rows.size, block):
+            part = rows[start : start + block]
+            if not keep:
+                yield part, build(part)
+            else:
+                yield part, native[start : start + part.size] if whole else native[part]
+
+    def _feature_blocks(self, rows=None):
+        """(row indices, float32 feature rows) of the vocabulary's n-gram vectors, in blocks."""
+        space = self._packed_space()
         # one feature buffer for all blocks: no page faults from allocating them block by block
         buffer = np.empty(_BLOCK * 64 * space.shape[0], dtype=np.float32) if space.name == "bsc" else None
-        for start in range(0, rows.size, _BLOCK):
-            part = rows[start : start + _BLOCK]
-            yield part, real_features(space, native[part] if keep else build(part), buffer)
+        for part, vectors in self._vector_blocks(rows):
+            yield part, real_features(space, vectors, buffer)
 
     def _centroids(self, weights=None):
         """The class vectors: the normalized profiles (plain centroids), or the weighted bundles
@@ -332,7 +347,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             self.class_vectors_ = self.profiles_ / np.linalg.norm(self.profiles_, axis=1, keepdims=True)
         else:
             self._profiles = None  # made on first use: a retrained model does not need them
-            self.class_vectors_ = self._bundles(weights, exact=False)
+            self.class_vectors_ = self._bundles(weights)
         self._make_table()
 
     @property
@@ -341,27 +356,32 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         bundles of each class's training n-grams; made from the counts on first use."""
         check_is_fitted(self, "class_counts_")
         if getattr(self, "_profiles", None) is None:
-            self._profiles = self._bundles(self.class_counts_, exact=True)
+            kept = getattr(self, "_native", None)
+            self._profiles = self._bundles(self.class_counts_)
+            self._native = kept  # n-gram vectors made for this are not kept past it
         return self._profiles
 
-    def _bundles(self, weights: np.ndarray, exact: bool) -> np.ndarray:
+    def _bundles(self, weights: np.ndarray) -> np.ndarray:
         """``weights.T @ HV`` (classes x feature dim, float64) over the vocabulary's n-gram vectors;
-        ``exact``: integer weights whose sums must come out exact."""
+        exact for integer weights (the profiles)."""
         out = np.zeros((weights.shape[1], feature_dim(self.space_)), dtype=np.float64)
-        # float32 products of integers are exact while every partial sum stays below 2**24
-        exact32 = not exact or (self.model in ("bsc", "map") and np.abs(weights).sum(axis=0).max() < 2**24)
+        if self._packed_space().name == "bsc":  # byte lookups on the packed bits (bit_projection)
+            for part, bits in self._vector_blocks(block=_PACKED_BLOCK):
+                out += weighted_bundle(bits, weights[part], self.dim)
+            return out
         for part, feats in self._feature_blocks():
-            if exact32:
-                out += weights[part].T.astype(np.float32) @ feats
-            else:
-                out += weights[part].T.astype(np.float64) @ feats.astype(np.float64)
+            out += weights[part].T.astype(np.float64) @ feats.astype(np.float64)
         return out
 
     def _make_table(self):
         table = np.empty((self.vocabulary_.size, len(self.classes_)), dtype=np.float32)
-        w = self.class_vectors_.T.astype(np.float32)
-        for part, feats in self._feature_blocks():
-            table[part] = feats @ w
+        if self._packed_space().name == "bsc":
+            for part, bits in self._vector_blocks(block=_PACKED_BLOCK):
+                table[part] = bit_table(bits, self.class_vectors_, self.dim)
+        else:
+            w = self.class_vectors_.T.astype(np.float32)
+            for part, feats in self._feature_blocks():
+                table[part] = feats @ w
         self.table_ = table
 
     def _scorer(self):
