@@ -105,7 +105,7 @@ TRICKY = ["ΟΔΟΣ ΚΑΙ ΣΑΣ.", "Σ", "ΑΣ'", "aΣ\u0301b", "\u0301Σ", ""
           "дОБРЕ ДОШЛИ", "a\nb", "ﬁn", "x"]
 
 
-@pytest.mark.parametrize("ngram", [(1, 2), (3, 4), 7])
+@pytest.mark.parametrize("ngram", [(1, 2), (3, 4), 7, (1, 3, 4, 7), (2, 5)])
 def test_chunk_counting_equals_per_text_counting(ngram):
     from kanerva.encoders.ngrams import Alphabet, codepoints, count_codepoints, letter_ids, ngram_codes
 

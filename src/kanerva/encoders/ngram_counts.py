@@ -318,11 +318,14 @@ def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, bits, use
                     bad = length
                 length += 1
                 last = u
-                for n in sizes:
-                    if n > length:
+                # only the longest valid n-gram ending here is counted: the shorter ones are its
+                # suffixes, added from the distinct codes afterwards (_add_suffixes)
+                n = 0
+                for i in range(sizes.size - 1, -1, -1):
+                    if sizes[i] <= length and bad < length - sizes[i]:
+                        n = sizes[i]
                         break
-                    if bad >= length - n:
-                        continue
+                if n > 0:
                     code = rolling[n] * 8 + n
                     h = _slot(code, bits)
                     while True:
@@ -373,10 +376,47 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
         grown = np.zeros(2 << bits, dtype=dtype)
         _rehash(slots, grown, bits)
         slots = grown
+    if len(sizes) > 1:  # room for the suffixes, then add them
+        while (1 << bits) < 2 * used * len(sizes):
+            bits += 1
+            grown = np.zeros(2 << bits, dtype=dtype)
+            _rehash(slots, grown, bits)
+            slots = grown
+        _add_suffixes(slots, bits, sizes_arr, np.int64(len(alphabet)))
     slots = slots.reshape(-1, 2)
     pairs = slots[slots[:, 0] != 0].astype(np.int64)
     pairs = pairs[np.argsort(pairs[:, 0])]
     return NGramCounts(alphabet, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_suffixes(slots, bits, sizes, base):
+    # The counting pass counts only the longest valid n-gram ending at each position; the shorter
+    # ones ending there are its suffixes (the last letter is the lowest digit of a code), so their
+    # counts come from the distinct codes counted, not from the characters: one hash update per
+    # character whatever the number of sizes. Suffixes are taken of the counted codes only (a
+    # snapshot), never of suffixes added here.
+    mask = (slots.size >> 1) - 1
+    direct = np.flatnonzero(slots[0::2] != 0)
+    codes = slots[2 * direct].astype(np.int64)
+    counts = slots[2 * direct + 1]
+    for e in range(codes.size):
+        m = codes[e] & 7
+        for n in sizes:
+            if n >= m:
+                break
+            code = ((codes[e] >> 3) % base**n) * 8 + n
+            h = _slot(code, bits)
+            while True:
+                key = slots[2 * h]
+                if key == code:
+                    slots[2 * h + 1] += counts[e]
+                    break
+                if key == 0:
+                    slots[2 * h] = code
+                    slots[2 * h + 1] = counts[e]
+                    break
+                h = (h + 1) & mask
 
 
 @dataclass(frozen=True)
