@@ -38,8 +38,8 @@ from ..encoders.ngrams import (Alphabet, NGramCounts, NGramEncoder, check_ngram,
                                decode_codes, letter_ids, merge_counts, ngram_codes)
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
+from ..vsa.bit_projection import bit_table, weighted_bundle
 from . import _ngram_kernels as K
-from .bit_projection import bit_table, weighted_bundle
 from .hypervector_features import feature_dim, real_features
 from .hypervector_passes import hv_pass
 

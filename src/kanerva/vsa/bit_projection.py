@@ -33,7 +33,7 @@ Speed, V = 177,777 rows, dim = 16,384, C = 21, one thread (2-core AMD EPYC, AVX2
 best of 2, against today's path of :mod:`ngram_classifier` (float32 +-1 blocks of 4,096 rows from
 ``hypervector_features._signs``, then OpenBLAS sgemm), in the same process::
 
-    OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m kanerva.learn.bit_projection
+    OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m kanerva.vsa.bit_projection
 
     weighted_bundle(counts)  int64, exact        1.7 s  | BLAS [counts; a].T F, one sgemm   5.7 s
     weighted_bundle(a)       float64, ~3e-7      1.7 s  |
@@ -64,7 +64,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from ..vsa._bits import n_words
+from ._bits import n_words
 
 _BLOCK_ROWS = 8192  # rows per sweep: tables (or histograms) rebuilt/flushed once per block
 _LANES = 8  # one AVX2 vector of float32 / int32; the class axis is padded to a multiple

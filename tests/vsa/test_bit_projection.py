@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from kanerva.learn import bit_projection
-from kanerva.learn.bit_projection import bit_table, weighted_bundle
+from kanerva.vsa import bit_projection
+from kanerva.vsa.bit_projection import bit_table, weighted_bundle
 from kanerva.vsa._bits import n_words, pack
 
 # (rows, dim, classes): dim not a multiple of 64 or 8, rows not a multiple of the block, C = 1
