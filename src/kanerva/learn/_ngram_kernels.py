@@ -104,22 +104,42 @@ def group_examples(offsets: np.ndarray, target: int) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _score(rows, bounds, table, scores, sqnorms, seen, count):
-    n_classes = table.shape[1]
+def _sqnorms(rows, bounds, seen, count, out):
     for e in range(bounds.size - 1):
         total = 0.0
         for j in range(bounds[e], bounds[e + 1]):
             r = rows[j]
             if r >= 0:
-                for c in range(n_classes):
-                    scores[e, c] += table[r, c]
                 # |k|^2 grows by 2k + 1 when a row seen k times in this example comes again
                 if seen[r] != e:
                     seen[r] = e
                     count[r] = 0
                 total += 2.0 * count[r] + 1.0
                 count[r] += 1
-        sqnorms[e] = total
+        out[e] = total
+
+
+def example_sqnorms(rows: np.ndarray, bounds: np.ndarray, n_rows: int) -> np.ndarray:
+    """Squared norm of each example's count vector over ``n_rows`` vocabulary rows (-1 skipped).
+
+    >>> example_sqnorms(np.array([0, 0, 1, -1]), np.array([0, 3, 4]), 2).tolist()
+    [5.0, 0.0]
+    """
+    out = np.zeros(bounds.size - 1, dtype=np.float64)
+    _sqnorms(rows, np.ascontiguousarray(bounds, dtype=np.int64), np.full(n_rows, -1, dtype=np.int64),
+             np.zeros(n_rows, dtype=np.int64), out)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _score(rows, bounds, table, scores):
+    n_classes = table.shape[1]
+    for e in range(bounds.size - 1):
+        for j in range(bounds[e], bounds[e + 1]):
+            r = rows[j]
+            if r >= 0:
+                for c in range(n_classes):
+                    scores[e, c] += table[r, c]
 
 
 def score_examples(rows: np.ndarray, bounds: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -134,13 +154,10 @@ def score_examples(rows: np.ndarray, bounds: np.ndarray, table: np.ndarray) -> t
     >>> score_examples(np.array([3, 3, 3]), np.array([0, 3]), np.ones((4, 1), np.float32))[1].tolist()
     [9.0]
     """
-    n = bounds.size - 1
-    scores = np.zeros((n, table.shape[1]), dtype=np.float64)
-    sqnorms = np.zeros(n, dtype=np.float64)
-    seen = np.full(table.shape[0], -1, dtype=np.int64)
-    count = np.zeros(table.shape[0], dtype=np.int64)
-    _score(rows, np.ascontiguousarray(bounds, dtype=np.int64), table, scores, sqnorms, seen, count)
-    return scores, sqnorms
+    bounds = np.ascontiguousarray(bounds, dtype=np.int64)
+    scores = np.zeros((bounds.size - 1, table.shape[1]), dtype=np.float64)
+    _score(rows, bounds, table, scores)
+    return scores, example_sqnorms(rows, bounds, table.shape[0])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -178,28 +195,22 @@ def perceptron_delta(rows, bounds, labels, scores, norms, margin: float, delta: 
 
 
 @numba.njit(cache=True, nogil=True)
-def _line(rows, bounds, labels, table, direction, dim, etas, margin, seen, count, losses, errors):
+def _line(rows, bounds, labels, table, direction, sqnorms, dim, etas, margin, losses, errors):
     n_classes = table.shape[1]
     base = np.zeros(n_classes)
     slope = np.zeros(n_classes)
     for e in range(bounds.size - 1):
+        if sqnorms[e] == 0.0:
+            continue
         base[:] = 0.0
         slope[:] = 0.0
-        sq = 0.0
         for j in range(bounds[e], bounds[e + 1]):
             r = rows[j]
             if r >= 0:
                 for c in range(n_classes):
                     base[c] += table[r, c]
                     slope[c] += direction[r, c]
-                if seen[r] != e:
-                    seen[r] = e
-                    count[r] = 0
-                sq += 2.0 * count[r] + 1.0
-                count[r] += 1
-        if sq == 0.0:
-            continue
-        norm = np.sqrt(sq * dim)
+        norm = np.sqrt(sqnorms[e] * dim)
         y = labels[e]
         for t in range(etas.size):
             best = -np.inf
@@ -226,32 +237,27 @@ def line_losses(rows, bounds, labels, table, direction, dim: int, etas, margin: 
     """
     losses = np.zeros(len(etas), dtype=np.float64)
     errors = np.zeros(len(etas), dtype=np.int64)
-    seen = np.full(table.shape[0], -1, dtype=np.int64)
-    count = np.zeros(table.shape[0], dtype=np.int64)
-    _line(rows, np.ascontiguousarray(bounds, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
-          table, direction, float(dim), np.asarray(etas, dtype=np.float64), float(margin), seen, count, losses, errors)
+    bounds = np.ascontiguousarray(bounds, dtype=np.int64)
+    _line(rows, bounds, np.ascontiguousarray(labels, dtype=np.int64), table, direction,
+          example_sqnorms(rows, bounds, table.shape[0]), float(dim), np.asarray(etas, dtype=np.float64),
+          float(margin), losses, errors)
     return losses, errors
 
 
 @numba.njit(cache=True, nogil=True)
-def _online(rows, bounds, labels, order, table, scale, step, margin, seen, count, scores):
+def _online(rows, bounds, labels, order, table, sqnorms, scale, step, margin, scores):
     n_classes = table.shape[1]
     wrong = 0
     for e in order:
+        sq = sqnorms[e]
+        if sq == 0.0:
+            continue
         scores[:] = 0.0
-        sq = 0.0
         for j in range(bounds[e], bounds[e + 1]):
             r = rows[j]
             if r >= 0:
                 for c in range(n_classes):
                     scores[c] += table[r, c]
-                if seen[r] != e:
-                    seen[r] = e
-                    count[r] = 0
-                sq += 2.0 * count[r] + 1.0
-                count[r] += 1
-        if sq == 0.0:
-            continue
         norm = np.sqrt(sq) * scale
         y = labels[e]
         rival = -1
@@ -272,12 +278,14 @@ def _online(rows, bounds, labels, order, table, scale, step, margin, seen, count
     return wrong
 
 
-def online_pass(rows, bounds, labels, order, table, scale: float, step: float, margin: float) -> int:
+def online_pass(rows, bounds, labels, order, table, scale: float, step: float, margin: float,
+                sqnorms: np.ndarray | None = None) -> int:
     """One pass of the online perceptron on the table ``T`` in place, in the limit where n-gram
     vectors are orthogonal (``HV(g) . HV(h) = D [g = h]``, ``scale = sqrt(D)``): an example whose
     true class does not beat its best rival by ``margin`` (cosine units) adds ``step * x / |x|``
     to the true class and subtracts it from the rival. Examples are visited in ``order``.
-    Returns the number of updates.
+    ``sqnorms`` (from :func:`example_sqnorms`; made here when not given) do not change between
+    passes. Returns the number of updates.
 
     Examples
     --------
@@ -287,12 +295,12 @@ def online_pass(rows, bounds, labels, order, table, scale: float, step: float, m
     >>> t.tolist()
     [[1.0, -1.0], [-1.0, 1.0]]
     """
+    bounds = np.ascontiguousarray(bounds, dtype=np.int64)
+    sqnorms = example_sqnorms(rows, bounds, table.shape[0]) if sqnorms is None else sqnorms
     scores = np.zeros(table.shape[1], dtype=np.float64)
-    seen = np.full(table.shape[0], -1, dtype=np.int64)
-    count = np.zeros(table.shape[0], dtype=np.int64)
-    return int(_online(rows, np.ascontiguousarray(bounds, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
-                       np.ascontiguousarray(order, dtype=np.int64), table, float(scale), float(step), float(margin),
-                       seen, count, scores))
+    return int(_online(rows, bounds, np.ascontiguousarray(labels, dtype=np.int64),
+                       np.ascontiguousarray(order, dtype=np.int64), table, sqnorms, float(scale), float(step),
+                       float(margin), scores))
 
 
 @numba.njit(cache=True, nogil=True)

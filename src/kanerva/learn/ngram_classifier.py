@@ -256,9 +256,10 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         table = np.ascontiguousarray(table[hot])
         rng = np.random.default_rng(self.seed)
         n = ex.bounds.size - 1
+        sqnorms = K.example_sqnorms(rows, ex.bounds, table.shape[0])  # the same in every pass
         for _ in range(self.epochs):
             updated = K.online_pass(rows, ex.bounds, ex.labels, rng.permutation(n), table, scale,
-                                    self.step, self.margin)
+                                    self.step, self.margin, sqnorms)
             self.history_.append(updated / max(n, 1))
         return table[rank[:-1]] / scale**2
 
