@@ -139,3 +139,55 @@ def test_reading_where_no_location_is_active_warns():
     sdm.write(s.random(key=["a"]))
     with pytest.warns(RuntimeWarning, match="activate no location"):
         sdm.read(s.random(key=["a"]))
+
+
+def _reference_hits(x, locations, radius):
+    dist = np.bitwise_count(x[:, None, :] ^ locations[None, :, :]).sum(axis=2)
+    return [np.flatnonzero(row <= radius) for row in dist]
+
+
+@pytest.mark.parametrize("dim", [1, 63, 64, 65, 100, 255, 256, 257, 1000, 1024, 1100])
+def test_vector_radius_kernel_equals_numpy(dim):
+    # the vectorized kernel (blocks of 4 rows x 4-word vectors, padded words, the scalar last
+    # m % 4 rows) against xor + popcount in numpy, at radii from 0 to dim
+    from kanerva.memory.sdm import _pad_words, _within_radius
+
+    rng = np.random.default_rng(dim)
+    words = _bits.n_words(dim)
+    tail = np.uint64((1 << (dim % 64)) - 1) if dim % 64 else np.uint64(2**64 - 1)
+    for n, m in [(1, 1), (3, 3), (5, 4), (9, 7), (17, 130)]:
+        x = rng.integers(0, 2**64, (n, words), dtype=np.uint64)
+        locations = rng.integers(0, 2**64, (m, words), dtype=np.uint64)
+        x[:, -1] &= tail
+        locations[:, -1] &= tail
+        locations[0] = x[0]  # distance 0
+        for radius in sorted({0, 1, dim // 2 - 3, dim // 2, dim // 2 + 3, dim - 1, dim}):
+            want = _reference_hits(x, locations, radius)
+            counts = np.empty(n, dtype=np.int64)
+            hits = np.empty((n, m), dtype=np.int64)
+            assert _within_radius(_pad_words(x), _pad_words(locations), radius, m, counts, hits)
+            for a in range(n):
+                np.testing.assert_array_equal(hits[a, :counts[a]], want[a], err_msg=f"{dim=} {n=} {m=} {radius=}")
+
+
+def test_radius_hits_overflowing_the_first_guess_are_retried(monkeypatch):
+    # locations crowded around one address: far more hits than the cap sized from the expected
+    # count, so the kernel reports an overflow and _active_radius retries with the counted maximum
+    import kanerva.memory.sdm as sdm_module
+
+    s = kv.BSC(100, seed=5)
+    sdm = SparseDistributedMemory(s, locations=203, radius=20)
+    x = s.random(key=list(range(11)))
+    rng = np.random.default_rng(0)
+    crowd = s.from_bits(np.where(rng.random((203, 100)) < 0.05, 1 - s.to_bits(x[3]), s.to_bits(x[3])))
+    crowd[150:] = s.random(key=list(range(100, 153)))
+    sdm.addresses_ = crowd
+    calls = []
+    kernel = sdm_module._within_radius
+    monkeypatch.setattr(sdm_module, "_within_radius", lambda *args: calls.append(args[3]) or kernel(*args))
+    dist = _bits.hamming_matrix(x, crowd)
+    active = sdm.active(x)
+    assert len(calls) == 2 and calls[0] < 150 <= calls[1]  # a first cap too small, then the retry
+    for row, act in zip(dist, active):
+        np.testing.assert_array_equal(act, np.flatnonzero(row <= 20))
+    assert len(active[3]) >= 150

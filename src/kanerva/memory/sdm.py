@@ -141,6 +141,7 @@ class SparseDistributedMemory(AssociativeMemory):
         self.addresses_ = _location_addresses(space, self.seed, self.locations)
         self.counters_ = np.zeros((self.locations, space.dim), dtype=counter_dtype)
         self._count = 0
+        self._padded = None  # addresses_ padded for _within_radius
 
     def __repr__(self) -> str:
         how = f"radius={self.radius}" if self.activation is None else f"activation={self.activation}"
@@ -183,9 +184,12 @@ class SparseDistributedMemory(AssociativeMemory):
         expected = activation_probability(self.space.dim, self.radius) * self.locations
         cap = int(min(self.locations, 2 * expected + 8 * math.sqrt(expected) + 16))
         counts = np.empty(len(x), dtype=np.int64)
+        if self._padded is None:  # rows padded to whole vectors of 4 words, once per memory
+            self._padded = _pad_words(self.addresses_)
+        x = _pad_words(x)
         while True:
             hits = np.empty((len(x), cap), dtype=np.int64)
-            if _within_radius(x, self.addresses_, self.radius, cap, counts, hits):
+            if _within_radius(x, self._padded, self.radius, cap, counts, hits):
                 break
             cap = int(min(self.locations, counts.max()))
         indptr = np.zeros(len(x) + 1, dtype=np.int64)
@@ -351,21 +355,159 @@ def _sum_rows(counters, indptr, indices, sums):
                 out[k] += np.int32(row[k])
 
 
+# ---------------------------------------------------------------------------------------------
+# Radius test: explicit 256-bit vectors (LLVM IR through numba intrinsics)
+#
+# A location row of w words is w / 4 vectors of <4 x i64>; for 4 rows at a time, the xor with the
+# address is counted per byte (``llvm.ctpop.v32i8``: the vpshufb nibble lookup of Mula, Kurz &
+# Lemire 2018), the byte counts of 4 vectors (16 words, at most 32 per byte) are added before one
+# vpsadbw per row widens them to 64-bit lanes, and the 4 rows' lanes are folded together
+# (shifts, unpacks, one 128-bit add) into 4 distances compared with the radius at once (one
+# vpcmpgtd + vmovmskps). Rows are padded to a multiple of 4 words with zeros (zero in both
+# operands adds nothing to a distance). Without AVX2 the same IR uses ``llvm.ctpop.v4i64`` per
+# vector instead of the byte sums (portable, a little slower).
+
+_I64, _I32 = ir.IntType(64), ir.IntType(32)
+_V4I64, _V32I8 = ir.VectorType(_I64, 4), ir.VectorType(ir.IntType(8), 32)
+_V8I32, _V4I32 = ir.VectorType(_I32, 8), ir.VectorType(_I32, 4)
+
+
+def _host_has_avx2() -> bool:
+    try:
+        import llvmlite.binding as llvm
+
+        return bool(llvm.get_host_cpu_features().get("avx2", False))
+    except Exception:  # pragma: no cover - exotic hosts
+        return False
+
+
+_AVX2 = _host_has_avx2()
+
+
+def _is_word_matrix(a) -> bool:
+    return isinstance(a, types.Array) and a.ndim == 2 and a.layout == "C" and a.dtype == types.uint64
+
+
+@intrinsic
+def _near4(typingctx, x, a, locations, j, radius):
+    """Bit r of the result: Hamming distance of row ``x[a]`` and row ``locations[j + r]`` <= radius.
+
+    r = 0..3; both matrices C-contiguous uint64 with the same number of words, a multiple of 4.
+    """
+    if not (_is_word_matrix(x) and _is_word_matrix(locations)):
+        return None
+    sig = types.int64(x, types.intp, locations, types.intp, types.int64)
+
+    def codegen(context, builder, signature, args):
+        xty, _, lty, _, _ = signature.args
+        xa = context.make_array(xty)(context, builder, args[0])
+        la = context.make_array(lty)(context, builder, args[2])
+        a, j, radius = args[1], args[3], args[4]
+        w = builder.extract_value(xa.shape, 1)
+        module = builder.module
+        if _AVX2:
+            ctpop = cgutils.get_or_insert_function(module, ir.FunctionType(_V32I8, [_V32I8]), "llvm.ctpop.v32i8")
+            psad = cgutils.get_or_insert_function(module, ir.FunctionType(_V4I64, [_V32I8, _V32I8]),
+                                                  "llvm.x86.avx2.psad.bw")
+
+            def count(v):  # per-byte counts, summed before widening
+                return builder.call(ctpop, [builder.bitcast(v, _V32I8)])
+
+            def widen(b):
+                return builder.call(psad, [b, ir.Constant(_V32I8, None)])
+        else:
+            ctpop = cgutils.get_or_insert_function(module, ir.FunctionType(_V4I64, [_V4I64]), "llvm.ctpop.v4i64")
+
+            def count(v):
+                return builder.call(ctpop, [v])
+
+            def widen(b):
+                return b
+
+        xrow = builder.gep(xa.data, [builder.mul(a, w)])
+        rows = [builder.gep(la.data, [builder.mul(builder.add(j, _I64(r)), w)]) for r in range(4)]
+
+        def load(row, k):
+            return builder.load(builder.bitcast(builder.gep(row, [k]), _V4I64.as_pointer()), align=1)
+
+        accs = [cgutils.alloca_once_value(builder, ir.Constant(_V4I64, None)) for _ in range(4)]
+
+        def add_vectors(k0, nvec):
+            sums = [None] * 4
+            for v in range(nvec):
+                k = builder.add(k0, _I64(4 * v))
+                xv = load(xrow, k)
+                for r in range(4):
+                    c = count(builder.xor(xv, load(rows[r], k)))
+                    sums[r] = c if sums[r] is None else builder.add(sums[r], c)
+            for r in range(4):
+                builder.store(builder.add(builder.load(accs[r]), widen(sums[r])), accs[r])
+
+        full = builder.udiv(w, _I64(16))  # blocks of 4 vectors: byte counts <= 32
+        with cgutils.for_range(builder, full) as loop:
+            add_vectors(builder.mul(loop.index, _I64(16)), 4)
+        rest = builder.mul(full, _I64(16))
+        with cgutils.for_range(builder, builder.udiv(builder.sub(w, rest), _I64(4))) as loop:
+            add_vectors(builder.add(rest, builder.mul(loop.index, _I64(4))), 1)
+        # lanes of rows 0-3 -> 4 distances: pack row pairs into the halves of 64-bit lanes, add
+        acc = [builder.load(p) for p in accs]
+        shift = ir.Constant(_V4I64, [_I64(32)] * 4)
+        lo = builder.bitcast(builder.or_(acc[0], builder.shl(acc[1], shift)), _V8I32)
+        hi = builder.bitcast(builder.or_(acc[2], builder.shl(acc[3], shift)), _V8I32)
+        t = builder.add(builder.shuffle_vector(lo, hi, ir.Constant(_V8I32, [0, 1, 8, 9, 4, 5, 12, 13])),
+                        builder.shuffle_vector(lo, hi, ir.Constant(_V8I32, [2, 3, 10, 11, 6, 7, 14, 15])))
+        d = builder.add(builder.shuffle_vector(t, t, ir.Constant(_V4I32, [0, 1, 2, 3])),
+                        builder.shuffle_vector(t, t, ir.Constant(_V4I32, [4, 5, 6, 7])))
+        r32 = builder.trunc(radius, _I32)
+        limit = ir.Constant(_V4I32, None)
+        for r in range(4):
+            limit = builder.insert_element(limit, r32, _I32(r))
+        within = builder.icmp_signed("<=", d, limit)
+        return builder.zext(builder.bitcast(within, ir.IntType(4)), _I64)
+
+    return sig, codegen
+
+
+def _pad_words(rows: np.ndarray) -> np.ndarray:
+    """Rows padded with zero words to a multiple of 4 (one <4 x i64> vector), C-contiguous."""
+    w = rows.shape[1]
+    if w % 4 == 0:
+        return np.ascontiguousarray(rows)
+    out = np.zeros((rows.shape[0], w + (-w) % 4), dtype=np.uint64)
+    out[:, :w] = rows
+    return out
+
+
 @numba.njit(cache=True, nogil=True)
 def _within_radius(x, locations, radius, cap, counts, hits):
     """Locations within ``radius`` of each address, without a distance matrix.
 
-    Eight addresses at a time share each location row while it is in L1. Fills hits[a, :cap]
-    and counts[a]; returns False if some address has more than ``cap`` hits (caller retries).
+    ``x`` and ``locations`` padded to a multiple of 4 words (:func:`_pad_words`). Eight addresses
+    at a time share each group of 4 location rows while it is in L1. Fills hits[a, :cap] and
+    counts[a]; returns False if some address has more than ``cap`` hits (caller retries).
     """
     n, w = x.shape
     m = locations.shape[0]
+    m4 = m - m % 4
     ok = True
     for a0 in range(0, n, 8):
         a1 = min(a0 + 8, n)
         for a in range(a0, a1):
             counts[a] = 0
-        for j in range(m):
+        for j in range(0, m4, 4):
+            for a in range(a0, a1):
+                mask = _near4(x, a, locations, j, radius)
+                if mask:
+                    c = counts[a]
+                    for r in range(4):
+                        if (mask >> r) & 1:
+                            if c < cap:
+                                hits[a, c] = j + r
+                            else:
+                                ok = False
+                            c += 1
+                    counts[a] = c
+        for j in range(m4, m):  # the last m % 4 rows
             for a in range(a0, a1):
                 d = 0
                 for k in range(w):
