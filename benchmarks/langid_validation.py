@@ -1,0 +1,49 @@
+"""Choosing the language-identification defaults on held-out training data (never on test or UDHR).
+
+    python -m benchmarks.langid_validation '{"epochs": 2}' '{"epochs": 5}' ...
+
+Each argument is a JSON object of settings over ``kanerva.apps.langid.model.DEFAULTS``. The model
+is trained on the first 90% of every language's training lines and scored on the last 10%, keeping
+the texts with >= 40 characters and >= 6 words (like the test split). Prints validation accuracy,
+fit CPU seconds and the fraction of examples updated in each online pass.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from kanerva.apps.langid.corpus import read_corpus, shipped_corpus
+from kanerva.apps.langid.model import make_classifier
+
+
+def split():
+    """(train texts, train labels, validation texts, validation labels)."""
+    train = read_corpus(shipped_corpus("train"))
+    x, y, xv, yv = [], [], [], []
+    for label in train.labels:
+        texts = train[label]
+        cut = int(0.9 * len(texts))
+        x += texts[:cut]
+        y += [label] * cut
+        held = [t for t in texts[cut:] if len(t) >= 40 and len(t.split()) >= 6]
+        xv += held
+        yv += [label] * len(held)
+    return x, y, xv, yv
+
+
+def main(argv=None) -> None:
+    specs = sys.argv[1:] if argv is None else argv
+    x, y, xv, yv = split()
+    print(f"{len(x):,} training texts, {len(xv):,} validation texts", flush=True)
+    for spec in specs or ["{}"]:
+        start = time.process_time()
+        clf = make_classifier(**json.loads(spec)).fit(x, y)
+        cpu = time.process_time() - start
+        print(f"{spec}: validation {100 * clf.score(xv, yv):.2f}%, fit {cpu:.1f} CPU s, "
+              f"updates per pass {[round(h, 4) for h in clf.history_]}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
