@@ -148,24 +148,29 @@ def _reference_hits(x, locations, radius):
 
 @pytest.mark.parametrize("dim", [1, 63, 64, 65, 100, 255, 256, 257, 1000, 1024, 1100])
 def test_vector_radius_kernel_equals_numpy(dim):
-    # the vectorized kernel (blocks of 4 rows x 4-word vectors, padded words, the scalar last
-    # m % 4 rows) against xor + popcount in numpy, at radii from 0 to dim
-    from kanerva.memory.sdm import _pad_words, _within_radius
+    # the bit-sliced kernel (groups of 256 locations, a partial last group, index lists of the
+    # ones or of the zeros padded to 16) against xor + popcount in numpy, at radii 0 to dim + 1
+    from kanerva.memory.sdm import _index_lists, _slice_locations, _within_radius
 
     rng = np.random.default_rng(dim)
     words = _bits.n_words(dim)
     tail = np.uint64((1 << (dim % 64)) - 1) if dim % 64 else np.uint64(2**64 - 1)
-    for n, m in [(1, 1), (3, 3), (5, 4), (9, 7), (17, 130)]:
+    for n, m in [(1, 1), (3, 3), (5, 4), (9, 7), (17, 130), (4, 256), (70, 600)]:
         x = rng.integers(0, 2**64, (n, words), dtype=np.uint64)
         locations = rng.integers(0, 2**64, (m, words), dtype=np.uint64)
         x[:, -1] &= tail
         locations[:, -1] &= tail
         locations[0] = x[0]  # distance 0
-        for radius in sorted({0, 1, dim // 2 - 3, dim // 2, dim // 2 + 3, dim - 1, dim}):
+        x[-1] = 0 if n > 2 else x[-1]  # weight 0
+        x[n // 2] = ~np.uint64(0) if n > 2 else x[n // 2]  # weight dim: counts the zeros
+        x[:, -1] &= tail
+        planes, sums = _slice_locations(locations, dim)
+        lists = _index_lists(x, dim)
+        for radius in sorted({0, 1, max(0, dim // 2 - 3), dim // 2, dim // 2 + 3, dim - 1, dim, dim + 1}):
             want = _reference_hits(x, locations, radius)
             counts = np.empty(n, dtype=np.int64)
             hits = np.empty((n, m), dtype=np.int64)
-            assert _within_radius(_pad_words(x), _pad_words(locations), radius, m, counts, hits)
+            assert _within_radius(planes, sums, m, dim, *lists, radius, m, counts, hits)
             for a in range(n):
                 np.testing.assert_array_equal(hits[a, :counts[a]], want[a], err_msg=f"{dim=} {n=} {m=} {radius=}")
 
@@ -184,7 +189,7 @@ def test_radius_hits_overflowing_the_first_guess_are_retried(monkeypatch):
     sdm.addresses_ = crowd
     calls = []
     kernel = sdm_module._within_radius
-    monkeypatch.setattr(sdm_module, "_within_radius", lambda *args: calls.append(args[3]) or kernel(*args))
+    monkeypatch.setattr(sdm_module, "_within_radius", lambda *args: calls.append(args[9]) or kernel(*args))
     dist = _bits.hamming_matrix(x, crowd)
     active = sdm.active(x)
     assert len(calls) == 2 and calls[0] < 150 <= calls[1]  # a first cap too small, then the retry

@@ -141,7 +141,7 @@ class SparseDistributedMemory(AssociativeMemory):
         self.addresses_ = _location_addresses(space, self.seed, self.locations)
         self.counters_ = np.zeros((self.locations, space.dim), dtype=counter_dtype)
         self._count = 0
-        self._padded = None  # addresses_ padded for _within_radius
+        self._sliced = None  # addresses_ as bit planes for _within_radius
 
     def __repr__(self) -> str:
         how = f"radius={self.radius}" if self.activation is None else f"activation={self.activation}"
@@ -184,12 +184,14 @@ class SparseDistributedMemory(AssociativeMemory):
         expected = activation_probability(self.space.dim, self.radius) * self.locations
         cap = int(min(self.locations, 2 * expected + 8 * math.sqrt(expected) + 16))
         counts = np.empty(len(x), dtype=np.int64)
-        if self._padded is None:  # rows padded to whole vectors of 4 words, once per memory
-            self._padded = _pad_words(self.addresses_)
-        x = _pad_words(x)
+        dim = self.space.dim
+        if self._sliced is None or self._sliced[0] is not self.addresses_:  # once per memory
+            self._sliced = (self.addresses_, *_slice_locations(self.addresses_, dim))
+        _, planes, sums = self._sliced
+        lists = _index_lists(np.ascontiguousarray(x), dim)
         while True:
             hits = np.empty((len(x), cap), dtype=np.int64)
-            if _within_radius(x, self._padded, self.radius, cap, counts, hits):
+            if _within_radius(planes, sums, self.locations, dim, *lists, self.radius, cap, counts, hits):
                 break
             cap = int(min(self.locations, counts.max()))
         indptr = np.zeros(len(x) + 1, dtype=np.int64)
@@ -356,167 +358,247 @@ def _sum_rows(counters, indptr, indices, sums):
 
 
 # ---------------------------------------------------------------------------------------------
-# Radius test: explicit 256-bit vectors (LLVM IR through numba intrinsics)
+# Radius test, bit-sliced: 256 locations at a time, one 256-bit lane per location
 #
-# A location row of w words is w / 4 vectors of <4 x i64>; for 4 rows at a time, the xor with the
-# address is counted per byte (``llvm.ctpop.v32i8``: the vpshufb nibble lookup of Mula, Kurz &
-# Lemire 2018), the byte counts of 4 vectors (16 words, at most 32 per byte) are added before one
-# vpsadbw per row widens them to 64-bit lanes, and the 4 rows' lanes are folded together
-# (shifts, unpacks, one 128-bit add) into 4 distances compared with the radius at once (one
-# vpcmpgtd + vmovmskps). Rows are padded to a multiple of 4 words with zeros (zero in both
-# operands adds nothing to a distance). Without AVX2 the same IR uses ``llvm.ctpop.v4i64`` per
-# vector instead of the byte sums (portable, a little slower).
+# Locations are transposed once per memory into planes[g, d] (bit d of locations 256 g .. 256 g +
+# 255, a <4 x i64> vector) plus an all-zero plane d = dim. For an address a of weight |a| and a
+# location l, with c1 = |a AND l| and c0 = |NOT a AND l| (so c0 + c1 = |l|),
+#
+#     dist(a, l) = |a| + |l| - 2 c1 = |a| - |l| + 2 c0,
+#
+# so only the planes of a's ones (or of its zeros, whichever are fewer: at most dim / 2) are
+# added, lane by lane, with the Harley-Seal carry-save adder tree of Mula, Kurz & Lemire (2018):
+# 16 planes per step into bit-sliced ones / twos / fours / eights and a rippled counter of
+# sixteens, about 5 vector and/xor/or per plane and no popcount. Then S = 2 c + (dim - |l|)
+# (planes of dim - |l| stored per group) is compared with a per-address constant, bit-sliced:
+#
+#     counting a's ones:   dist <= r  <=>  S >= |a| - r + dim
+#     counting a's zeros:  dist <= r  <=>  not S >= r - |a| + dim + 1
+#
+# The index lists are padded to a multiple of 16 with the zero plane. Exact; portable IR (plain
+# vector and/xor/or, no target intrinsics). Against 4-row xor + vpshufb popcounts (AVX2), the
+# same 1,000 x 20,000 radius test at 1,000 bits: 82 -> 42 ms (the scalar-popcount kernel before
+# it: 120-144 ms). 64 addresses at a time share each 32 KiB group of planes while it is in L1.
 
-_I64, _I32 = ir.IntType(64), ir.IntType(32)
-_V4I64, _V32I8 = ir.VectorType(_I64, 4), ir.VectorType(ir.IntType(8), 32)
-_V8I32, _V4I32 = ir.VectorType(_I32, 8), ir.VectorType(_I32, 4)
+_I64 = ir.IntType(64)
+_V = ir.VectorType(_I64, 4)
+_MAXP = 64
 
 
-def _host_has_avx2() -> bool:
-    try:
-        import llvmlite.binding as llvm
-
-        return bool(llvm.get_host_cpu_features().get("avx2", False))
-    except Exception:  # pragma: no cover - exotic hosts
-        return False
-
-
-_AVX2 = _host_has_avx2()
-
-
-def _is_word_matrix(a) -> bool:
-    return isinstance(a, types.Array) and a.ndim == 2 and a.layout == "C" and a.dtype == types.uint64
+def _is_u64(a, ndim):
+    return isinstance(a, types.Array) and a.ndim == ndim and a.layout == "C" and a.dtype == types.uint64
 
 
 @intrinsic
-def _near4(typingctx, x, a, locations, j, radius):
-    """Bit r of the result: Hamming distance of row ``x[a]`` and row ``locations[j + r]`` <= radius.
-
-    r = 0..3; both matrices C-contiguous uint64 with the same number of words, a multiple of 4.
-    """
-    if not (_is_word_matrix(x) and _is_word_matrix(locations)):
+def _sliced_mask(typingctx, planes, base, idx, a, nidx, npl, sums, sbase, nbits, thresh, invert, out):
+    """out[0:4] = 256-lane mask of (S >= thresh) xor invert, S = 2 * sum_i planes[base + 4 idx[a, i]] + sums."""
+    if not (_is_u64(planes, 1) and _is_u64(sums, 1) and _is_u64(out, 1)
+            and isinstance(idx, types.Array) and idx.ndim == 2 and idx.layout == "C"):
         return None
-    sig = types.int64(x, types.intp, locations, types.intp, types.int64)
+    sig = types.void(planes, types.intp, idx, types.intp, types.intp, types.intp, sums, types.intp,
+                     types.intp, types.int64, types.int64, out)
 
     def codegen(context, builder, signature, args):
-        xty, _, lty, _, _ = signature.args
-        xa = context.make_array(xty)(context, builder, args[0])
-        la = context.make_array(lty)(context, builder, args[2])
-        a, j, radius = args[1], args[3], args[4]
-        w = builder.extract_value(xa.shape, 1)
-        module = builder.module
-        if _AVX2:
-            ctpop = cgutils.get_or_insert_function(module, ir.FunctionType(_V32I8, [_V32I8]), "llvm.ctpop.v32i8")
-            psad = cgutils.get_or_insert_function(module, ir.FunctionType(_V4I64, [_V32I8, _V32I8]),
-                                                  "llvm.x86.avx2.psad.bw")
+        pty, _, ity, _, _, _, sty, _, _, _, _, oty = signature.args
+        (planes, base, idx, a, nidx, npl, sums, sbase, nbits, thresh, invert, out) = args
+        pa = context.make_array(pty)(context, builder, planes)
+        ia = context.make_array(ity)(context, builder, idx)
+        sa = context.make_array(sty)(context, builder, sums)
+        oa = context.make_array(oty)(context, builder, out)
+        pdata = builder.gep(pa.data, [base])
+        irow = builder.gep(ia.data, [builder.mul(a, builder.extract_value(ia.shape, 1))])
+        zero = ir.Constant(_V, None)
+        allones = ir.Constant(_V, [_I64(-1)] * 4)
 
-            def count(v):  # per-byte counts, summed before widening
-                return builder.call(ctpop, [builder.bitcast(v, _V32I8)])
+        def vptr(p, k):
+            return builder.bitcast(builder.gep(p, [k]), _V.as_pointer())
 
-            def widen(b):
-                return builder.call(psad, [b, ir.Constant(_V32I8, None)])
-        else:
-            ctpop = cgutils.get_or_insert_function(module, ir.FunctionType(_V4I64, [_V4I64]), "llvm.ctpop.v4i64")
+        def plane(i):  # planes[base + 4 * idx[a, i]]
+            d = builder.sext(builder.load(builder.gep(irow, [i])), _I64) if ity.dtype.bitwidth < 64 else builder.load(builder.gep(irow, [i]))
+            return builder.load(vptr(pdata, builder.shl(d, _I64(2))), align=32)
 
-            def count(v):
-                return builder.call(ctpop, [v])
+        acc = {k: cgutils.alloca_once_value(builder, zero) for k in ("ones", "twos", "fours", "eights")}
+        cnt = cgutils.alloca_once(builder, ir.ArrayType(_V, _MAXP))
+        cntp = builder.bitcast(cnt, _V.as_pointer())
+        splane = cgutils.alloca_once(builder, ir.ArrayType(_V, _MAXP))
+        sp = builder.bitcast(splane, _V.as_pointer())
+        for k in acc.values():
+            builder.store(zero, k)
+        with cgutils.for_range(builder, npl) as loop:
+            builder.store(zero, builder.gep(cntp, [loop.index]))
 
-            def widen(b):
-                return b
+        def csa(x, y, z):
+            u = builder.xor(x, y)
+            return builder.or_(builder.and_(x, y), builder.and_(u, z)), builder.xor(u, z)
 
-        xrow = builder.gep(xa.data, [builder.mul(a, w)])
-        rows = [builder.gep(la.data, [builder.mul(builder.add(j, _I64(r)), w)]) for r in range(4)]
-
-        def load(row, k):
-            return builder.load(builder.bitcast(builder.gep(row, [k]), _V4I64.as_pointer()), align=1)
-
-        accs = [cgutils.alloca_once_value(builder, ir.Constant(_V4I64, None)) for _ in range(4)]
-
-        def add_vectors(k0, nvec):
-            sums = [None] * 4
-            for v in range(nvec):
-                k = builder.add(k0, _I64(4 * v))
-                xv = load(xrow, k)
-                for r in range(4):
-                    c = count(builder.xor(xv, load(rows[r], k)))
-                    sums[r] = c if sums[r] is None else builder.add(sums[r], c)
-            for r in range(4):
-                builder.store(builder.add(builder.load(accs[r]), widen(sums[r])), accs[r])
-
-        full = builder.udiv(w, _I64(16))  # blocks of 4 vectors: byte counts <= 32
-        with cgutils.for_range(builder, full) as loop:
-            add_vectors(builder.mul(loop.index, _I64(16)), 4)
-        rest = builder.mul(full, _I64(16))
-        with cgutils.for_range(builder, builder.udiv(builder.sub(w, rest), _I64(4))) as loop:
-            add_vectors(builder.add(rest, builder.mul(loop.index, _I64(4))), 1)
-        # lanes of rows 0-3 -> 4 distances: pack row pairs into the halves of 64-bit lanes, add
-        acc = [builder.load(p) for p in accs]
-        shift = ir.Constant(_V4I64, [_I64(32)] * 4)
-        lo = builder.bitcast(builder.or_(acc[0], builder.shl(acc[1], shift)), _V8I32)
-        hi = builder.bitcast(builder.or_(acc[2], builder.shl(acc[3], shift)), _V8I32)
-        t = builder.add(builder.shuffle_vector(lo, hi, ir.Constant(_V8I32, [0, 1, 8, 9, 4, 5, 12, 13])),
-                        builder.shuffle_vector(lo, hi, ir.Constant(_V8I32, [2, 3, 10, 11, 6, 7, 14, 15])))
-        d = builder.add(builder.shuffle_vector(t, t, ir.Constant(_V4I32, [0, 1, 2, 3])),
-                        builder.shuffle_vector(t, t, ir.Constant(_V4I32, [4, 5, 6, 7])))
-        r32 = builder.trunc(radius, _I32)
-        limit = ir.Constant(_V4I32, None)
-        for r in range(4):
-            limit = builder.insert_element(limit, r32, _I32(r))
-        within = builder.icmp_signed("<=", d, limit)
-        return builder.zext(builder.bitcast(within, ir.IntType(4)), _I64)
+        with cgutils.for_range(builder, builder.udiv(nidx, _I64(16))) as loop:
+            i0 = builder.mul(loop.index, _I64(16))
+            v = [plane(builder.add(i0, _I64(k))) for k in range(16)]
+            ones, twos, fours, eights = (builder.load(acc[k]) for k in ("ones", "twos", "fours", "eights"))
+            twosA, ones = csa(ones, v[0], v[1])
+            twosB, ones = csa(ones, v[2], v[3])
+            foursA, twos = csa(twos, twosA, twosB)
+            twosA, ones = csa(ones, v[4], v[5])
+            twosB, ones = csa(ones, v[6], v[7])
+            foursB, twos = csa(twos, twosA, twosB)
+            eightsA, fours = csa(fours, foursA, foursB)
+            twosA, ones = csa(ones, v[8], v[9])
+            twosB, ones = csa(ones, v[10], v[11])
+            foursA, twos = csa(twos, twosA, twosB)
+            twosA, ones = csa(ones, v[12], v[13])
+            twosB, ones = csa(ones, v[14], v[15])
+            foursB, twos = csa(twos, twosA, twosB)
+            eightsB, fours = csa(fours, foursA, foursB)
+            sixteens, eights = csa(eights, eightsA, eightsB)
+            for k, val in zip(("ones", "twos", "fours", "eights"), (ones, twos, fours, eights)):
+                builder.store(val, acc[k])
+            carry = cgutils.alloca_once_value(builder, sixteens)
+            builder.store(sixteens, carry)
+            with cgutils.for_range(builder, npl) as rip:
+                p = builder.gep(cntp, [rip.index])
+                c, old = builder.load(carry), builder.load(p)
+                builder.store(builder.xor(old, c), p)
+                builder.store(builder.and_(old, c), carry)
+        # c planes: ones, twos, fours, eights, cnt[0..npl); S = 2 c + sums (nbits planes)
+        low = [builder.load(acc[k]) for k in ("ones", "twos", "fours", "eights")]
+        sdata = builder.gep(sa.data, [sbase])
+        carry = cgutils.alloca_once_value(builder, zero)
+        builder.store(zero, carry)
+        with cgutils.for_range(builder, nbits) as loop:
+            b = loop.index
+            y = builder.load(vptr(sdata, builder.shl(b, _I64(2))), align=32)
+            # x = c bit (b - 1)
+            k = builder.sub(b, _I64(1))
+            x = zero
+            for q in range(4):
+                x = builder.select(builder.icmp_signed("==", k, _I64(q)), low[q], x)
+            hi = builder.sub(k, _I64(4))
+            inrange = builder.and_(builder.icmp_signed(">=", hi, _I64(0)), builder.icmp_signed("<", hi, npl))
+            safe = builder.select(inrange, hi, _I64(0))
+            x = builder.select(inrange, builder.load(builder.gep(cntp, [safe])), x)
+            c = builder.load(carry)
+            u = builder.xor(x, y)
+            builder.store(builder.xor(u, c), builder.gep(sp, [b]))
+            builder.store(builder.or_(builder.and_(x, y), builder.and_(u, c)), carry)
+        gt = cgutils.alloca_once_value(builder, zero)
+        eq = cgutils.alloca_once_value(builder, allones)
+        builder.store(zero, gt)
+        builder.store(allones, eq)
+        with cgutils.for_range(builder, nbits) as loop:
+            b = builder.sub(builder.sub(nbits, _I64(1)), loop.index)
+            s = builder.load(builder.gep(sp, [b]))
+            bit = builder.neg(builder.and_(builder.lshr(thresh, b), _I64(1)))
+            cb = builder.insert_element(ir.Constant(_V, ir.Undefined), bit, ir.IntType(32)(0))
+            cb = builder.shuffle_vector(cb, cb, ir.Constant(ir.VectorType(ir.IntType(32), 4), [0, 0, 0, 0]))
+            e = builder.load(eq)
+            builder.store(builder.or_(builder.load(gt), builder.and_(builder.and_(e, s), builder.xor(cb, allones))), gt)
+            builder.store(builder.and_(e, builder.xor(builder.xor(s, cb), allones)), eq)
+        res = builder.or_(builder.load(gt), builder.load(eq))
+        inv = builder.insert_element(ir.Constant(_V, ir.Undefined), builder.neg(invert), ir.IntType(32)(0))
+        inv = builder.shuffle_vector(inv, inv, ir.Constant(ir.VectorType(ir.IntType(32), 4), [0, 0, 0, 0]))
+        builder.store(builder.xor(res, inv), builder.bitcast(oa.data, _V.as_pointer()), align=8)
+        return context.get_dummy_value()
 
     return sig, codegen
 
 
-def _pad_words(rows: np.ndarray) -> np.ndarray:
-    """Rows padded with zero words to a multiple of 4 (one <4 x i64> vector), C-contiguous."""
-    w = rows.shape[1]
-    if w % 4 == 0:
-        return np.ascontiguousarray(rows)
-    out = np.zeros((rows.shape[0], w + (-w) % 4), dtype=np.uint64)
-    out[:, :w] = rows
-    return out
+@numba.njit(cache=True, nogil=True)
+def _slice_locations(locations, dim):
+    """Bit planes (G, dim + 1, 4) of the locations, 256 per group, and planes of dim - |l|."""
+    m = locations.shape[0]
+    g = (m + 255) // 256
+    planes = np.zeros((g, dim + 1, 4), dtype=np.uint64)
+    nbits = 1
+    while (1 << nbits) <= 3 * dim:
+        nbits += 1
+    sums = np.zeros((g, nbits, 4), dtype=np.uint64)
+    for j in range(m):
+        gi, lane = j // 256, j % 256
+        q, bit = lane // 64, np.uint64(1) << np.uint64(lane % 64)
+        ones = 0
+        for d in range(dim):
+            if (locations[j, d // 64] >> np.uint64(d % 64)) & np.uint64(1):
+                planes[gi, d, q] |= bit
+                ones += 1
+        v = dim - ones
+        for b in range(nbits):
+            if (v >> b) & 1:
+                sums[gi, b, q] |= bit
+    # lanes past m are zero; _within_radius ignores their results
+    return planes, sums
 
 
 @numba.njit(cache=True, nogil=True)
-def _within_radius(x, locations, radius, cap, counts, hits):
-    """Locations within ``radius`` of each address, without a distance matrix.
+def _index_lists(x, dim):
+    """Per address: the bits to count (its ones or its zeros, the fewer; padded with ``dim``
+    to a multiple of 16), their padded count, the weight |a|, and which of the two was taken."""
+    n = x.shape[0]
+    half = dim // 2
+    width = ((half + 15) // 16) * 16
+    idx = np.full((n, max(width, 16)), dim, dtype=np.int32)
+    nidx = np.empty(n, dtype=np.int64)
+    weight = np.empty(n, dtype=np.int64)
+    use_ones = np.empty(n, dtype=np.bool_)
+    for a in range(n):
+        ones = 0
+        for d in range(dim):
+            ones += (x[a, d // 64] >> np.uint64(d % 64)) & np.uint64(1)
+        weight[a] = ones
+        want = np.uint64(1) if ones <= dim - ones else np.uint64(0)
+        use_ones[a] = ones <= dim - ones
+        c = 0
+        for d in range(dim):
+            if (x[a, d // 64] >> np.uint64(d % 64)) & np.uint64(1) == want:
+                idx[a, c] = d
+                c += 1
+        nidx[a] = ((c + 15) // 16) * 16
+    return idx, nidx, weight, use_ones
 
-    ``x`` and ``locations`` padded to a multiple of 4 words (:func:`_pad_words`). Eight addresses
-    at a time share each group of 4 location rows while it is in L1. Fills hits[a, :cap] and
-    counts[a]; returns False if some address has more than ``cap`` hits (caller retries).
+
+@numba.njit(cache=True, nogil=True)
+def _within_radius(planes, sums, m, dim, idx, nidx, weight, use_ones, radius, cap, counts, hits):
+    """Locations within ``radius`` of each address (in index order), without a distance matrix.
+
+    Fills hits[a, :cap] and counts[a]; returns False if some address has more than ``cap``
+    hits (the caller retries with a larger cap).
     """
-    n, w = x.shape
-    m = locations.shape[0]
-    m4 = m - m % 4
+    g_count, d1, _ = planes.shape
+    nbits = sums.shape[1]
+    flat = planes.reshape(-1)
+    sflat = sums.reshape(-1)
+    n = idx.shape[0]
+    maxc = (idx.shape[1] // 16)
+    npl = 1
+    while (1 << npl) <= maxc:
+        npl += 1
+    out = np.empty(4, dtype=np.uint64)
     ok = True
-    for a0 in range(0, n, 8):
-        a1 = min(a0 + 8, n)
-        for a in range(a0, a1):
-            counts[a] = 0
-        for j in range(0, m4, 4):
+    radius = min(radius, dim)
+    for a in range(n):
+        counts[a] = 0
+    ablock = 64
+    for a0 in range(0, n, ablock):
+        a1 = min(a0 + ablock, n)
+        for g in range(g_count):
             for a in range(a0, a1):
-                mask = _near4(x, a, locations, j, radius)
-                if mask:
+                if use_ones[a]:
+                    thresh, inv = weight[a] - radius + dim, 0
+                else:
+                    thresh, inv = radius - weight[a] + dim + 1, 1
+                _sliced_mask(flat, g * d1 * 4, idx, a, nidx[a], npl, sflat, g * nbits * 4, nbits, thresh, inv, out)
+                if out[0] | out[1] | out[2] | out[3]:
                     c = counts[a]
-                    for r in range(4):
-                        if (mask >> r) & 1:
-                            if c < cap:
-                                hits[a, c] = j + r
-                            else:
-                                ok = False
-                            c += 1
+                    for q in range(4):
+                        word = out[q]
+                        while word:
+                            low = word & (~word + np.uint64(1))
+                            j = g * 256 + q * 64 + popcount64(low - np.uint64(1))
+                            word ^= low
+                            if j < m:
+                                if c < cap:
+                                    hits[a, c] = j
+                                else:
+                                    ok = False
+                                c += 1
                     counts[a] = c
-        for j in range(m4, m):  # the last m % 4 rows
-            for a in range(a0, a1):
-                d = 0
-                for k in range(w):
-                    d += popcount64(x[a, k] ^ locations[j, k])
-                if d <= radius:
-                    c = counts[a]
-                    if c < cap:
-                        hits[a, c] = j
-                    else:
-                        ok = False
-                    counts[a] = c + 1
     return ok
