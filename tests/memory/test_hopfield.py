@@ -174,3 +174,45 @@ def test_storkey_matches_the_published_sum():
     net = Hopfield(n, rule="storkey")
     net.write(patterns.astype(np.int8))
     np.testing.assert_allclose(net.weights(), w, atol=1e-12)
+
+
+@pytest.mark.parametrize("dim", [10, 64, 100, 131, 1024])
+@pytest.mark.parametrize("p", [0, 1, 2, 7, 8, 9, 37, 102, 200])
+def test_table_lookup_step_equals_the_dense_definition(dim, p):
+    # the Hebbian sync step by table lookups (groups of patterns, 8-cue blocks, padded dims and
+    # cues) must give exactly sign(W sigma) with zero field keeping the state, and the same
+    # states as the BLAS path over several steps
+    from kanerva.memory._base import run_sync, sync_update
+
+    patterns = random_patterns(p, dim, seed=p)
+    if p >= 9:  # repeated and negated patterns: overlaps of +-dim (the int32 extremes of a table)
+        patterns[1], patterns[2] = patterns[0], -patterns[0]
+    cues = random_patterns(61, dim, seed=dim)
+    states = np.concatenate([cues, flip(patterns[: min(p, 20)], 0.1, seed=p), patterns[:3]])
+    net = Hopfield(dim)
+    net.write(patterns)
+    xf, sf = patterns.astype(np.float64), states.astype(np.float64)
+    h = sf @ (xf.T @ xf) - p * sf  # N W sigma, exact integers
+    want = np.where(h > 0, 1, np.where(h < 0, -1, states))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)
+        got, info = net.read(states, steps=1, return_info=True)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(info.converged, (want == states).all(axis=1))
+        new, moved = net._hebb_step(np.asfortranarray(states[1:]))  # a non-contiguous batch
+        np.testing.assert_array_equal(new, want[1:])
+        np.testing.assert_array_equal(moved, (want[1:] != states[1:]).any(axis=1))
+        many, info = net.read(states, steps=4, return_info=True)
+        blas, binfo = run_sync(states, lambda cur: sync_update(cur, *net._drive(cur)), 4)
+    np.testing.assert_array_equal(many, blas)
+    np.testing.assert_array_equal(info.steps, binfo.steps)
+    if dim <= 64 and p == 2:
+        assert (h == 0).any()  # ties were exercised
+
+
+def test_table_lookup_step_single_cue():
+    net = Hopfield(100)
+    patterns = random_patterns(9, 100, seed=4)
+    net.write(patterns)
+    assert (net.read(patterns[3], steps=1) == net.read(patterns[3:4], steps=1)[0]).all()
+    assert net.read(patterns[3], steps=1).shape == (100,)
