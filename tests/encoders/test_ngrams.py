@@ -150,3 +150,25 @@ def test_counting_grows_its_table_and_keeps_final_sigma():
     assert np.array_equal(counts.to_alphabet(expected.alphabet), expected.codes)
     assert np.array_equal(counts.counts, expected.counts)
     assert "ς" in counts.alphabet.letters and "σας " in dict.fromkeys(counts.ngrams())
+
+
+@pytest.mark.parametrize("ngram", [3, (1, 2), (3, 4), (1, 3, 4, 7)])
+def test_occurrences_give_every_ngram_of_every_text(ngram):
+    """Counting with occurrences lists, per text, exactly the n-grams the position-by-position
+    codes give (as multisets: positions are read in a different order), also when letters fall
+    outside the alphabet."""
+    from kanerva.encoders.ngrams import Alphabet, codepoints, count_codepoints, letter_ids, ngram_codes
+
+    sizes = check_ngram(ngram)
+    cps, offsets = codepoints(TRICKY)
+    for alphabet in (Alphabet.from_codepoints(cps), Alphabet(" abcdefghijklmnopqrstuvwxyz")):
+        counts, occ = count_codepoints(cps, offsets, sizes, alphabet, occurrences=True)
+        assert np.array_equal(counts.counts, count_codepoints(cps, offsets, sizes, alphabet).counts)
+        rows, row_offsets = occ.rows(lambda codes, alph: np.searchsorted(counts.codes, codes))
+        ids, id_offsets = letter_ids(cps, offsets, alphabet)
+        codes, code_offsets = ngram_codes(ids, id_offsets, sizes, len(alphabet))
+        assert np.array_equal(row_offsets, code_offsets)
+        expected = np.searchsorted(counts.codes, codes)
+        for t in range(len(TRICKY)):
+            a, b = code_offsets[t], code_offsets[t + 1]
+            assert sorted(rows[a:b].tolist()) == sorted(expected[a:b].tolist()), TRICKY[t]

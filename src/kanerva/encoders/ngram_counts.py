@@ -272,7 +272,7 @@ def _slot(code, bits):
 
 
 @numba.njit(cache=True, nogil=True)
-def _rehash(old, new, bits):
+def _rehash(old, old_ids, new, new_ids, bits):
     mask = (new.size >> 1) - 1
     for s in range(0, old.size, 2):
         if old[s] != 0:
@@ -281,24 +281,51 @@ def _rehash(old, new, bits):
                 h = (h + 1) & mask
             new[2 * h] = old[s]
             new[2 * h + 1] = old[s + 1]
+            new_ids[h] = old_ids[s >> 1]
 
 
 @numba.njit(cache=True, nogil=True)
-def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, bits, used):
+def _insert(slots, ids, bits, code, count, used):
+    # add ``count`` to ``code`` in the open-addressing table of (code, count) pairs (code 0: empty
+    # slot; codes are >= 1), a new code getting the next id; returns (its id, distinct codes)
+    mask = (slots.size >> 1) - 1
+    h = _slot(code, bits)
+    while True:
+        key = slots[2 * h]
+        if key == code:
+            slots[2 * h + 1] += count
+            return ids[h], used
+        if key == 0:
+            slots[2 * h] = code
+            slots[2 * h + 1] = count
+            ids[h] = used
+            return used, used + 1
+        h = (h + 1) & mask
+
+
+@numba.njit(cache=True, nogil=True)
+def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, ids, bits, state, occ, text_rows):
     # one pass: code points -> letter ids (the stream of _ids_kernel, made on the fly) -> the
     # codes of the n-grams ending at each stream position (rolling: code_n = code_{n-1} * base + id)
-    # -> counts in an open-addressing hash table of (code, count) pairs (code 0: empty slot; codes
-    # are >= 1), kept at most half full: returns (the text to resume from after growing the table, or -1 when done; slots used)
-    mask = (slots.size >> 1) - 1
+    # -> counts in a hash table kept at most half full. Only the longest valid n-gram ending at a
+    # position is counted: the shorter ones are its suffixes, added from the distinct codes
+    # afterwards (_add_suffixes). With ``occ`` (not empty), the id of each counted code is recorded
+    # in order, and text_rows[t] gets the number of n-grams of text t (all sizes).
+    # state = [distinct codes, occurrences recorded]; returns the text to resume from after
+    # growing the table, or -1 when done.
     width = sizes[sizes.size - 1]
+    record = occ.size > 0
     rolling = np.zeros(width + 1, dtype=np.int64)  # rolling[n]: code of the last n ids
+    used, pos = state[0], state[1]
     for t in range(first_text, offsets.size - 1):
         end = offsets[t + 1]
-        if 2 * (used + (end - offsets[t] + 2) * sizes.size) > mask + 1:
-            return t, used
+        if 2 * (used + end - offsets[t] + 2) > (slots.size >> 1):
+            state[0], state[1] = used, pos
+            return t
         length = 0  # stream length of this text
         last = 0
         bad = -1  # stream position of the last letter outside the alphabet
+        rows = 0
         for j in range(offsets[t], end + 1):
             if j < end:
                 c = cps[j]
@@ -318,35 +345,88 @@ def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, bits, use
                     bad = length
                 length += 1
                 last = u
-                # only the longest valid n-gram ending here is counted: the shorter ones are its
-                # suffixes, added from the distinct codes afterwards (_add_suffixes)
-                n = 0
-                for i in range(sizes.size - 1, -1, -1):
-                    if sizes[i] <= length and bad < length - sizes[i]:
-                        n = sizes[i]
+                for i in range(sizes.size - 1, -1, -1):  # the longest valid n, if any
+                    n = sizes[i]
+                    if n <= length and bad < length - n:
+                        ident, used = _insert(slots, ids, bits, rolling[n] * 8 + n, 1, used)
+                        if record:
+                            occ[pos] = ident
+                            pos += 1
+                            rows += i + 1
                         break
-                if n > 0:
-                    code = rolling[n] * 8 + n
-                    h = _slot(code, bits)
-                    while True:
-                        key = slots[2 * h]
-                        if key == code:
-                            slots[2 * h + 1] += 1
-                            break
-                        if key == 0:
-                            slots[2 * h] = code
-                            slots[2 * h + 1] = 1
-                            used += 1
-                            break
-                        h = (h + 1) & mask
-    return -1, used
+        if record:
+            text_rows[t] = rows
+    state[0], state[1] = used, pos
+    return -1
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_suffixes(slots, ids, bits, sizes, base, used, suffix_ids):
+    # The shorter n-grams ending where a counted one ends are its suffixes (the last letter is
+    # the lowest digit of a code): their counts come from the distinct codes counted, not from
+    # the characters, so the counting pass makes one hash update per character whatever the
+    # number of sizes. Suffixes are taken of the counted codes only (a snapshot), never of
+    # suffixes added here. suffix_ids[id, k]: the id of the size-k suffix of a counted code
+    # (itself for its own size, -1 for longer sizes). Returns the number of distinct codes.
+    direct = np.flatnonzero(slots[0::2] != 0)
+    codes = slots[2 * direct].astype(np.int64)
+    counts = slots[2 * direct + 1]
+    own = ids[direct]
+    for e in range(codes.size):
+        m = codes[e] & 7
+        for k in range(sizes.size):
+            n = sizes[k]
+            if n > m:
+                suffix_ids[own[e], k] = -1
+            elif n == m:
+                suffix_ids[own[e], k] = own[e]
+            else:
+                code = ((codes[e] >> 3) % base**n) * 8 + n
+                suffix_ids[own[e], k], used = _insert(slots, ids, bits, code, counts[e], used)
+    return used
+
+
+@dataclass(frozen=True)
+class Occurrences:
+    """Where a chunk's n-grams occur, for turning the chunk into training rows without reading
+    it again: ``ids`` holds, for every stream position in order, the id of the longest n-gram
+    counted there; ``suffix_ids[id, k]`` the id of its size-``k`` suffix (-1: none);
+    ``codes[id]`` the code of every id over ``alphabet``; ``text_rows`` the n-grams per text."""
+
+    alphabet: Alphabet
+    codes: np.ndarray
+    ids: np.ndarray
+    suffix_ids: np.ndarray
+    text_rows: np.ndarray
+
+    def rows(self, lookup) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, offsets per text) of every n-gram, all sizes, with ``lookup(codes over this
+        alphabet) -> rows`` applied once per distinct code."""
+        row_of = np.ascontiguousarray(lookup(self.codes, self.alphabet), dtype=np.int32)
+        offsets = np.zeros(self.text_rows.size + 1, dtype=np.int64)
+        np.cumsum(self.text_rows, out=offsets[1:])
+        out = np.empty(int(offsets[-1]), dtype=np.int32)
+        _expand(self.ids, self.suffix_ids, row_of, out)
+        return out, offsets
+
+
+@numba.njit(cache=True, nogil=True)
+def _expand(ids, suffix_ids, row_of, out):
+    k = 0
+    for p in range(ids.size):
+        for s in range(suffix_ids.shape[1]):
+            i = suffix_ids[ids[p], s]
+            if i >= 0:
+                out[k] = row_of[i]
+                k += 1
 
 
 def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...],
-                     alphabet: Alphabet | None = None) -> NGramCounts:
+                     alphabet: Alphabet | None = None, occurrences: bool = False):
     """N-gram counts of texts given as code points (see :func:`codepoints`), in one compiled pass
     (no code array, no sort of all codes: the distinct codes are counted in a hash table). The
-    ``alphabet`` defaults to the letters of ``cps``.
+    ``alphabet`` defaults to the letters of ``cps``. With ``occurrences``, returns
+    ``(counts, Occurrences)``: where each n-gram occurs, so training needs one pass.
 
     Examples
     --------
@@ -359,64 +439,47 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
     _check_base(len(alphabet), sizes)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     sizes_arr = np.asarray(sizes, dtype=np.int64)
+    base = np.int64(len(alphabet))
     # (code, count) pairs as uint32 when codes and counts fit: half the bytes, fewer cache misses
     small = float(len(alphabet)) ** max(sizes) * 8 < 2**32 and (cps.size + 2 * offsets.size) * len(sizes) < 2**32
     dtype = np.uint32 if small else np.int64
     bits = 12
-    slots = np.zeros(2 << bits, dtype=dtype)
-    t, used = 0, 0
+    slots, ids = np.zeros(2 << bits, dtype=dtype), np.zeros(1 << bits, dtype=np.int32)
+    n_texts = offsets.size - 1
+    occ = np.empty(cps.size + 2 * n_texts if occurrences else 0, dtype=np.int32)
+    text_rows = np.zeros(n_texts if occurrences else 0, dtype=np.int64)
+    state = np.zeros(2, dtype=np.int64)
+
+    def grow(need):
+        nonlocal bits, slots, ids
+        while (1 << bits) < 2 * need:  # doubling
+            bits += 1
+        grown, grown_ids = np.zeros(2 << bits, dtype=dtype), np.zeros(1 << bits, dtype=np.int32)
+        _rehash(slots, ids, grown, grown_ids, bits)
+        slots, ids = grown, grown_ids
+
+    t = 0
     while True:
-        t, used = _count_kernel(cps, offsets, t, alphabet.id_table, sizes_arr, np.int64(len(alphabet)),
-                                slots, bits, used)
+        t = _count_kernel(cps, offsets, t, alphabet.id_table, sizes_arr, base, slots, ids, bits, state, occ,
+                          text_rows)
         if t < 0:
             break
-        need = used + (int(offsets[t + 1] - offsets[t]) + 2) * len(sizes)
-        while (1 << bits) < 2 * need:  # grow (doubling) until the next text fits
-            bits += 1
-        grown = np.zeros(2 << bits, dtype=dtype)
-        _rehash(slots, grown, bits)
-        slots = grown
-    if len(sizes) > 1:  # room for the suffixes, then add them
-        while (1 << bits) < 2 * used * len(sizes):
-            bits += 1
-            grown = np.zeros(2 << bits, dtype=dtype)
-            _rehash(slots, grown, bits)
-            slots = grown
-        _add_suffixes(slots, bits, sizes_arr, np.int64(len(alphabet)))
-    slots = slots.reshape(-1, 2)
-    pairs = slots[slots[:, 0] != 0].astype(np.int64)
-    pairs = pairs[np.argsort(pairs[:, 0])]
-    return NGramCounts(alphabet, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))
-
-
-@numba.njit(cache=True, nogil=True)
-def _add_suffixes(slots, bits, sizes, base):
-    # The counting pass counts only the longest valid n-gram ending at each position; the shorter
-    # ones ending there are its suffixes (the last letter is the lowest digit of a code), so their
-    # counts come from the distinct codes counted, not from the characters: one hash update per
-    # character whatever the number of sizes. Suffixes are taken of the counted codes only (a
-    # snapshot), never of suffixes added here.
-    mask = (slots.size >> 1) - 1
-    direct = np.flatnonzero(slots[0::2] != 0)
-    codes = slots[2 * direct].astype(np.int64)
-    counts = slots[2 * direct + 1]
-    for e in range(codes.size):
-        m = codes[e] & 7
-        for n in sizes:
-            if n >= m:
-                break
-            code = ((codes[e] >> 3) % base**n) * 8 + n
-            h = _slot(code, bits)
-            while True:
-                key = slots[2 * h]
-                if key == code:
-                    slots[2 * h + 1] += counts[e]
-                    break
-                if key == 0:
-                    slots[2 * h] = code
-                    slots[2 * h + 1] = counts[e]
-                    break
-                h = (h + 1) & mask
+        grow(int(state[0]) + int(offsets[t + 1] - offsets[t]) + 2)  # until the next text fits
+    counted = int(state[0])
+    suffix_ids = np.zeros((counted, len(sizes)), dtype=np.int32)
+    if len(sizes) > 1 or occurrences:
+        if len(sizes) > 1 and (1 << bits) < 2 * counted * len(sizes):
+            grow(counted * len(sizes))  # room for the suffixes
+        _add_suffixes(slots, ids, bits, sizes_arr, base, counted, suffix_ids)
+    live = np.flatnonzero(slots[0::2] != 0)
+    codes = slots[2 * live].astype(np.int64)
+    order = np.argsort(codes)
+    counts = NGramCounts(alphabet, np.ascontiguousarray(codes[order]), slots[2 * live + 1][order].astype(np.int64))
+    if not occurrences:
+        return counts
+    by_id = np.empty(live.size, dtype=np.int64)
+    by_id[ids[live]] = codes
+    return counts, Occurrences(alphabet, by_id, occ[: int(state[1])], suffix_ids, text_rows)
 
 
 @dataclass(frozen=True)
@@ -435,19 +498,29 @@ class NGramCounts:
 
     def to_alphabet(self, alphabet: Alphabet) -> np.ndarray:
         """The codes re-encoded over a larger ``alphabet`` (order is kept: ids keep their order)."""
-        if alphabet == self.alphabet:
-            return self.codes
-        remap = np.array([alphabet.letters.index(c) for c in self.alphabet.letters], dtype=np.int64)
-        sizes, ids = decode_codes(self.codes, len(self.alphabet))
-        _check_base(len(alphabet), tuple(np.unique(sizes).tolist()) or (1,))
-        out = np.zeros(self.codes.size, dtype=np.int64)
-        for pos in range(ids.shape[1]):
-            live = pos < sizes
-            out = np.where(live, out * len(alphabet) + remap[np.maximum(ids[:, pos], 0)], out)
-        return out * 8 + sizes
+        return recode(self.codes, self.alphabet, alphabet)
 
     def __add__(self, other: NGramCounts) -> NGramCounts:
         return merge_counts([self, other])
+
+
+def recode(codes: np.ndarray, source: Alphabet, target: Alphabet) -> np.ndarray:
+    """N-gram ``codes`` over ``source`` re-encoded over a larger ``target`` alphabet.
+
+    >>> small, big = Alphabet(" ab"), Alphabet(" abc")
+    >>> recode(np.array([(1 * 3 + 2) * 8 + 2]), small, big).tolist()   # "ab"
+    [50]
+    """
+    if target == source:
+        return codes
+    remap = np.array([target.letters.index(c) for c in source.letters], dtype=np.int64)
+    sizes, ids = decode_codes(codes, len(source))
+    _check_base(len(target), tuple(np.unique(sizes).tolist()) or (1,))
+    out = np.zeros(codes.size, dtype=np.int64)
+    for pos in range(ids.shape[1]):
+        live = pos < sizes
+        out = np.where(live, out * len(target) + remap[np.maximum(ids[:, pos], 0)], out)
+    return out * 8 + sizes
 
 
 def merge_counts(parts: Iterable[NGramCounts]) -> NGramCounts:

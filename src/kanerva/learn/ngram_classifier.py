@@ -34,6 +34,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ..encoders.ngram_counts import Occurrences, recode
 from ..encoders.ngrams import (Alphabet, NGramCounts, NGramEncoder, check_ngram, codepoints, count_codepoints,
                                decode_codes, letter_ids, merge_counts, ngram_codes)
 from ..parallel import LocalExecutor
@@ -65,16 +66,36 @@ def count_chunk(item, sizes: tuple[int, ...]) -> tuple[int, NGramCounts, int]:
 
 
 @dataclass
+class LocatedChunk:
+    """A chunk counted for training: its counts, and where its n-grams occur (to become the
+    examples' vocabulary rows once the vocabulary is known, without reading the chunk again)."""
+
+    label: int
+    counts: NGramCounts
+    n_chars: int
+    occurrences: Occurrences
+    n_examples: int
+
+
+def count_and_locate(item, settings: tuple[tuple[int, ...], int]) -> LocatedChunk:
+    """Map step of a retrained fit: counts and occurrences of one chunk in one pass."""
+    sizes, example_ngrams = settings
+    label, texts = chunk_texts(item)
+    cps, offsets = codepoints(texts)
+    counts, occ = count_codepoints(cps, offsets, sizes, occurrences=True)
+    row_offsets = np.zeros(occ.text_rows.size + 1, dtype=np.int64)
+    np.cumsum(occ.text_rows, out=row_offsets[1:])
+    n_examples = K.group_examples(row_offsets, example_ngrams).size - 1
+    return LocatedChunk(label, counts, int(cps.size), occ, n_examples)
+
+
+@dataclass
 class Scorer:
-    """What a worker needs to turn texts into vocabulary rows and score them."""
+    """Turns texts into vocabulary rows (what inference sums table rows over)."""
 
     alphabet: Alphabet
     sizes: tuple[int, ...]
     vocabulary: np.ndarray
-    table: np.ndarray | None = None
-    table_dim: int = 1
-    margin: float = 0.0
-    example_ngrams: int = 200
 
     def __post_init__(self):
         self.codes = K.CodeTable(self.vocabulary)
@@ -85,14 +106,6 @@ class Scorer:
         ids, id_offsets = letter_ids(cps, offsets, self.alphabet)
         codes, code_offsets = ngram_codes(ids, id_offsets, self.sizes, len(self.alphabet))
         return self.codes.lookup(codes), code_offsets
-
-
-def _examples(item, scorer: Scorer) -> PreparedChunk:
-    if isinstance(item, PreparedChunk):
-        return item
-    label, texts = chunk_texts(item)
-    rows, offsets = scorer.rows(texts)
-    return PreparedChunk(label, rows, K.group_examples(offsets, scorer.example_ngrams))
 
 
 @dataclass
@@ -190,10 +203,11 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         """Fit from chunk items ``(class index, texts or an object with read())``.
 
         ``chunks`` is a sequence, or a callable that returns a fresh iterable of the same chunks
-        (streaming: only the chunks in flight are in memory). Counting, the class profiles and
-        turning chunks into examples are map-reduces over the chunks, exact on any executor
-        (results are folded in chunk order). The retraining passes then run here on the
-        examples' vocabulary rows (4 bytes per n-gram; at most ``max_examples`` per class).
+        (streaming: only the chunks in flight are in memory). The corpus is read once: counting
+        the n-grams of a chunk also records where they occur (:class:`LocatedChunk`), a map-reduce
+        over the chunks, exact on any executor (results are folded in chunk order). Once the
+        vocabulary is known, the occurrences become the examples' vocabulary rows (4 bytes per
+        n-gram; at most ``max_examples`` per class) and the retraining passes run here.
         """
         self._check_params()
         self.__dict__.pop("_scorer_cache", None)  # a refit must not use the old vocabulary
@@ -204,32 +218,46 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         n_classes = len(self.classes_)
         sizes = check_ngram(self.ngram)
 
+        retrain = self.epochs + self.hv_epochs > 0
+        kept = np.zeros(n_classes, dtype=np.int64)
+        located: list[LocatedChunk] = []
+
         def add(acc, result):
+            if retrain:  # keep the chunk's occurrences while its class wants more examples
+                chunk = result
+                if kept[chunk.label] < self.max_examples:
+                    kept[chunk.label] += chunk.n_examples
+                    located.append(chunk)
+                result = (chunk.label, chunk.counts, chunk.n_chars)
             label, counts, n_chars = result
             acc[label] = counts if acc[label] is None else merge_counts([acc[label], counts])
             self.n_chars_ += n_chars
             return acc
 
         self.n_chars_ = 0
-        per_class = executor.map_reduce(count_chunk, source(), add, [None] * n_classes, shared=sizes,
-                                        progress=progress)
+        if retrain:  # one pass over the corpus: counts and occurrences together
+            task, shared = count_and_locate, (sizes, self.example_ngrams)
+        else:
+            task, shared = count_chunk, sizes
+        per_class = executor.map_reduce(task, source(), add, [None] * n_classes, shared=shared, progress=progress)
         for c, counts in enumerate(per_class):
             if counts is None or counts.codes.size == 0:
                 raise ValueError(f"label {self.classes_[c]!r} has no text with letters to learn from")
         self._set_vocabulary(per_class)
         self.history_ = []
-        if self.epochs + self.hv_epochs > 0:
-            scorer = self._scorer()
-            kept = np.zeros(n_classes, dtype=np.int64)
+        if retrain:
+            codes = K.CodeTable(self.vocabulary_)
 
-            def gather(acc, ex):
-                if kept[ex.label] < self.max_examples:
-                    kept[ex.label] += ex.bounds.size - 1
-                    acc.append(ex)
-                return acc
+            def lookup(chunk_codes, alphabet):
+                return codes.lookup(recode(chunk_codes, alphabet, self.alphabet_))
 
-            examples = _concatenate(executor.map_reduce(_examples, source(), gather, [], shared=scorer,
-                                                        progress=progress))
+            parts = []
+            located.reverse()
+            while located:  # chunk by chunk, so occurrences and rows are not all held twice
+                chunk = located.pop()
+                rows, offsets = chunk.occurrences.rows(lookup)
+                parts.append(PreparedChunk(chunk.label, rows, K.group_examples(offsets, self.example_ngrams)))
+            examples = _concatenate(parts)
             weights = self._online(examples) if self.epochs > 0 else None
             self._centroids(weights)
             for _ in range(self.hv_epochs):
@@ -386,9 +414,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         self.table_ = table
 
     def _scorer(self):
-        return Scorer(self.alphabet_, check_ngram(self.ngram), self.vocabulary_,
-                      table=getattr(self, "table_", None), table_dim=feature_dim(self.space_),
-                      margin=self.margin, example_ngrams=self.example_ngrams)
+        return Scorer(self.alphabet_, check_ngram(self.ngram), self.vocabulary_)
 
     # ---- inference ---------------------------------------------------------------------------------
 
