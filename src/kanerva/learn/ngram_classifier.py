@@ -45,8 +45,6 @@ from .hypervector_features import feature_dim, real_features
 from .hypervector_passes import hv_pass
 
 _BLOCK = 4096  # n-gram rows per feature block
-_PACKED_BLOCK = 1 << 16  # packed n-gram rows per byte-lookup projection call
-_NATIVE_BYTES = 1 << 30  # n-gram vectors kept in memory during a fit up to this size
 
 
 # ---- map tasks (module level: they travel to Dask workers) -------------------------------------
@@ -265,7 +263,6 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
                     break
         else:
             self._centroids()
-        self._native = None
         return self
 
     def _online(self, ex: PreparedChunk) -> np.ndarray:
@@ -331,35 +328,21 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         space = self.space_
         return MODELS["bsc"](self.dim, seed=self.seed) if space.name == "map" else space
 
-    def _vector_blocks(self, rows=None, block=_BLOCK):
-        """(row indices, n-gram vectors) of the vocabulary, in blocks of ``block`` rows.
+    def _vector_blocks(self, rows=None):
+        """(row indices, n-gram vectors) of the vocabulary, made block by block on every sweep.
 
-        The vectors are made once per fit and kept while they fit in ``_NATIVE_BYTES`` (BSC:
-        D/8 bytes each); beyond that they are rebuilt block by block.
+        Not kept between sweeps: remaking a block costs less than first touching the pages of
+        one array for the whole vocabulary (364 MB at the langid defaults, measured slower on
+        this VM), and memory stays ``O(block x D)``.
         """
         space = self._packed_space()
         encoder = NGramEncoder(space, self.ngram)
         letters = encoder.letter_vectors(self.alphabet_.letters)
-        native = getattr(self, "_native", None)
-        keep = self.vocabulary_.size * space.bytes_per_vector <= _NATIVE_BYTES
-
-        def build(part):
+        rows = np.arange(self.vocabulary_.size) if rows is None else rows
+        for start in range(0, rows.size, _BLOCK):
+            part = rows[start : start + _BLOCK]
             sizes, ids = decode_codes(self.vocabulary_[part], len(self.alphabet_))
-            return encoder.vectors_from_ids(letters, sizes, ids)
-
-        if keep and native is None:
-            native = np.empty((self.vocabulary_.size,) + space.shape, dtype=space.dtype)
-            for start in range(0, self.vocabulary_.size, _BLOCK):
-                native[start : start + _BLOCK] = build(np.arange(start, min(start + _BLOCK, native.shape[0])))
-            self._native = native
-        whole = rows is None  # consecutive rows: slices of the kept vectors are views, not copies
-        rows = np.arange(self.vocabulary_.size) if whole else rows
-        for start in range(0, rows.size, block):
-            part = rows[start : start + block]
-            if not keep:
-                yield part, build(part)
-            else:
-                yield part, native[start : start + part.size] if whole else native[part]
+            yield part, encoder.vectors_from_ids(letters, sizes, ids)
 
     def _feature_blocks(self, rows=None):
         """(row indices, float32 feature rows) of the vocabulary's n-gram vectors, in blocks."""
@@ -385,9 +368,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         bundles of each class's training n-grams; made from the counts on first use."""
         check_is_fitted(self, "class_counts_")
         if getattr(self, "_profiles", None) is None:
-            kept = getattr(self, "_native", None)
             self._profiles = self._bundles(self.class_counts_)
-            self._native = kept  # n-gram vectors made for this are not kept past it
         return self._profiles
 
     def _bundles(self, weights: np.ndarray) -> np.ndarray:
@@ -395,7 +376,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         exact for integer weights (the profiles)."""
         out = np.zeros((weights.shape[1], feature_dim(self.space_)), dtype=np.float64)
         if self._packed_space().name == "bsc":  # byte lookups on the packed bits (bit_projection)
-            for part, bits in self._vector_blocks(block=_PACKED_BLOCK):
+            for part, bits in self._vector_blocks():
                 out += weighted_bundle(bits, weights[part], self.dim)
             return out
         for part, feats in self._feature_blocks():
@@ -405,7 +386,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     def _make_table(self):
         table = np.empty((self.vocabulary_.size, len(self.classes_)), dtype=np.float32)
         if self._packed_space().name == "bsc":
-            for part, bits in self._vector_blocks(block=_PACKED_BLOCK):
+            for part, bits in self._vector_blocks():
                 table[part] = bit_table(bits, self.class_vectors_, self.dim)
         else:
             w = self.class_vectors_.T.astype(np.float32)
