@@ -271,22 +271,14 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         scale = np.sqrt(feature_dim(self.space_))
         counts = self.class_counts_.astype(np.float64)
         table = (scale * counts / np.linalg.norm(counts, axis=0)).astype(np.float32)
-        # the passes read rows at random: renumbered most frequent first, the hot rows share cache
-        # lines (a relabeling: every sum is made in the same order, the result is the same)
-        hot = np.argsort(-self.class_counts_.sum(axis=1), kind="stable")
-        rank = np.empty(hot.size + 1, dtype=np.int32)
-        rank[hot] = np.arange(hot.size, dtype=np.int32)
-        rank[-1] = -1  # row -1 (unseen n-gram) stays -1
-        rows = rank[ex.rows]
-        table = np.ascontiguousarray(table[hot])
         rng = np.random.default_rng(self.seed)
         n = ex.bounds.size - 1
-        sqnorms = K.example_sqnorms(rows, ex.bounds, table.shape[0])  # the same in every pass
+        sqnorms = K.example_sqnorms(ex.rows, ex.bounds, table.shape[0])  # the same in every pass
         for _ in range(self.epochs):
-            updated = K.online_pass(rows, ex.bounds, ex.labels, rng.permutation(n), table, scale,
+            updated = K.online_pass(ex.rows, ex.bounds, ex.labels, rng.permutation(n), table, scale,
                                     self.step, self.margin, sqnorms)
             self.history_.append(updated / max(n, 1))
-        return table[rank[:-1]] / scale**2
+        return table / scale**2
 
     def _check_params(self):
         if self.model not in MODELS:
@@ -316,7 +308,11 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             counts[pos[hit], c] = part.counts[hit]
         if self.vocabulary_.size == 0:
             raise ValueError(f"no n-gram is seen {self.min_count} times: lower min_count")
-        self.class_counts_ = counts
+        # most frequent n-grams first: the passes read table rows at random, and the hot rows
+        # then share cache lines (rows are found through a hash table, so any order works)
+        hot = np.argsort(-counts.sum(axis=1), kind="stable")
+        self.vocabulary_ = self.vocabulary_[hot]
+        self.class_counts_ = counts[hot]
 
     @property
     def space_(self):
