@@ -117,3 +117,22 @@ def test_sum_rows_strided_rows_and_overwrite(n_classes):
     np.testing.assert_array_equal(out, _sums(rows[2:15], np.array([0, 13]), table, np.float64)[0])
     K._sum_rows(rows, 4, 4, table, out)  # empty range: zeros
     assert not out.any()
+
+
+def test_layouts():
+    rows, bounds, labels, table = _data(21, 11)
+    ref = _sums(rows, bounds, table, np.float64)
+    fortran = np.asfortranarray(table)
+    np.testing.assert_array_equal(K.score_examples(rows, bounds, fortran)[0], ref)
+    np.testing.assert_array_equal(K.best_classes(rows[::-1][::-1], bounds, fortran),
+                                  K.best_classes(rows, bounds, table))
+    ints = np.arange(40 * 9).reshape(40, 9) % 7 - 3
+    np.testing.assert_array_equal(K.score_examples(rows, bounds, ints)[0], _sums(rows, bounds, ints, np.float64))
+    with pytest.raises(ValueError, match="C-contiguous"):
+        K.online_pass(rows, bounds, labels, np.arange(bounds.size - 1), fortran, 1.0, 1.0, 0.1)
+    strided = np.repeat(rows, 2)[::2]  # not contiguous: copied
+    a, b = table.copy(), table.copy()
+    order = np.arange(bounds.size - 1)
+    assert K.online_pass(strided, bounds, labels, order, a, 1.0, 1.0, 0.1) == \
+        K.online_pass(rows, bounds, labels, order, b, 1.0, 1.0, 0.1)
+    np.testing.assert_array_equal(a, b)

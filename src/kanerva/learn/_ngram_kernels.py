@@ -11,6 +11,7 @@ import numba
 import numpy as np
 from llvmlite import ir
 from numba import types
+from numba.core import cgutils
 from numba.extending import intrinsic
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -246,6 +247,92 @@ def _row_sum(typingctx, rows, lo, hi, table, offsets, out):
     return sig, codegen
 
 
+def _prefetch_fn(builder):
+    i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+    fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+                                        "llvm.prefetch.p0")
+    return lambda p: builder.call(fn, [builder.bitcast(p, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3),
+                                       ir.Constant(i32, 1)])
+
+
+@intrinsic
+def _prefetch_rows(typingctx, rows, lo, hi, table):
+    """Prefetch (for reading, into all cache levels) every cache line of the table rows
+    ``rows[lo:hi]`` (rows -1 skipped): the rows of the next example while this one is summed."""
+    if not (isinstance(rows, types.Array) and rows.ndim == 1 and isinstance(rows.dtype, types.Integer)
+            and isinstance(table, types.Array) and table.ndim == 2 and table.layout == "C"):
+        return None
+    sig = types.void(rows, lo, hi, table)
+
+    def codegen(context, builder, signature, args):
+        rty, loty, hity, tty = signature.args
+        rows_a = context.make_array(rty)(context, builder, args[0])
+        table_a = context.make_array(tty)(context, builder, args[3])
+        i64 = ir.IntType(64)
+        i8p = ir.IntType(8).as_pointer()
+        prefetch = _prefetch_fn(builder)
+        lo_v = context.cast(builder, args[1], loty, types.int64)
+        hi_v = context.cast(builder, args[2], hity, types.int64)
+        width = builder.extract_value(table_a.shape, 1)
+        row_bytes = builder.mul(width, ir.Constant(i64, tty.dtype.bitwidth // 8))
+        row_stride = builder.extract_value(rows_a.strides, 0)
+        base = builder.bitcast(table_a.data, i8p)
+        one, line, last = ir.Constant(i64, 1), ir.Constant(i64, 64), builder.sub(row_bytes, ir.Constant(i64, 1))
+
+        def row_offset(j):
+            rp = builder.gep(builder.bitcast(rows_a.data, i8p), [builder.mul(j, row_stride)])
+            r = builder.load(builder.bitcast(rp, rows_a.data.type))
+            return builder.mul(builder.sext(r, i64) if rty.dtype.bitwidth < 64 else r, row_bytes)
+
+        small = builder.icmp_signed("<=", row_bytes, ir.Constant(i64, 128))
+        with builder.if_else(small, likely=True) as (then, otherwise):
+            with then:  # at most 3 lines: first, +64 and last byte, no branch (row -1: harmless)
+                mid = builder.select(builder.icmp_signed("<", line, last), line, last)
+                with cgutils.for_range_slice(builder, lo_v, hi_v, one, inc=True) as (j, _):
+                    p = builder.gep(base, [row_offset(j)])
+                    for k in (None, mid, last):
+                        prefetch(p if k is None else builder.gep(p, [k]))
+            with otherwise:
+                skew = builder.and_(builder.ptrtoint(base, i64), ir.Constant(i64, 63))
+                with cgutils.for_range_slice(builder, lo_v, hi_v, one, inc=True) as (j, _):
+                    at = row_offset(j)  # byte offset of the row; the line of its first byte:
+                    first = builder.sub(at, builder.and_(builder.add(skew, at), ir.Constant(i64, 63)))
+                    with cgutils.for_range_slice(builder, first, builder.add(at, row_bytes), line,
+                                                 inc=True) as (k, _):
+                        prefetch(builder.gep(base, [k]))
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def _prefetch_span(typingctx, arr, lo, hi):
+    """Prefetch the cache lines of ``arr[lo:hi]`` (a contiguous 1-d array) for reading."""
+    if not (isinstance(arr, types.Array) and arr.ndim == 1 and arr.layout == "C"):
+        return None
+    sig = types.void(arr, lo, hi)
+
+    def codegen(context, builder, signature, args):
+        aty, loty, hity = signature.args
+        i64 = ir.IntType(64)
+        size = aty.dtype.bitwidth // 8
+        data = context.make_array(aty)(context, builder, args[0]).data
+        lo_v = context.cast(builder, args[1], loty, types.int64)
+        hi_v = context.cast(builder, args[2], hity, types.int64)
+        prefetch = _prefetch_fn(builder)
+        with builder.if_then(builder.icmp_signed("<", lo_v, hi_v)):
+            i8p = ir.IntType(8).as_pointer()
+            start = builder.bitcast(builder.gep(data, [lo_v]), i8p)
+            nbytes = builder.mul(builder.sub(hi_v, lo_v), ir.Constant(i64, size))
+            with cgutils.for_range_slice(builder, ir.Constant(i64, 0), nbytes, ir.Constant(i64, 64),
+                                         inc=True) as (k, _):
+                prefetch(builder.gep(start, [k]))
+            prefetch(builder.gep(start, [builder.sub(nbytes, ir.Constant(i64, 1))]))
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
 @numba.njit(cache=True, nogil=True)
 def _sum_rows(rows, lo, hi, table, out):
     """``out[:] = sum of table[rows[j]]`` over ``j`` in ``[lo, hi)``, rows -1 skipped, in row order."""
@@ -271,6 +358,12 @@ def _sum_rows(rows, lo, hi, table, out):
             _row_sum(rows, lo, hi, table, (last,), out)
 
 
+def _float_table(table: np.ndarray) -> np.ndarray:
+    """The table as the row-summing kernels take it: C-contiguous, float (integers as float64)."""
+    table = np.asarray(table)
+    return np.ascontiguousarray(table if table.dtype.kind == "f" else table.astype(np.float64))
+
+
 @numba.njit(cache=True, nogil=True)
 def _score(rows, bounds, table, scores):
     for e in range(bounds.size - 1):
@@ -290,6 +383,7 @@ def score_examples(rows: np.ndarray, bounds: np.ndarray, table: np.ndarray) -> t
     [9.0]
     """
     bounds = np.ascontiguousarray(bounds, dtype=np.int64)
+    table = _float_table(table)
     scores = np.zeros((bounds.size - 1, table.shape[1]), dtype=np.float64)
     _score(rows, bounds, table, scores)
     return scores, example_sqnorms(rows, bounds, table.shape[0])
@@ -383,7 +477,21 @@ def line_losses(rows, bounds, labels, table, direction, dim: int, etas, margin: 
 def _online(rows, bounds, labels, order, table, sqnorms, scale, step, margin, scores):
     n_classes = table.shape[1]
     wrong = 0
-    for e in order:
+    for i in range(order.size):
+        e = order[i]
+        # software prefetch, the random order defeats the hardware's: the table rows of the next
+        # example, the row numbers of the one after, the bounds, norm and label further ahead
+        if i + 1 < order.size:
+            f = order[i + 1]
+            _prefetch_rows(rows, bounds[f], bounds[f + 1], table)
+        if i + 2 < order.size:
+            f = order[i + 2]
+            _prefetch_span(rows, bounds[f], bounds[f + 1])
+        if i + 4 < order.size:
+            f = order[i + 4]
+            _prefetch_span(bounds, f, f + 2)
+            _prefetch_span(sqnorms, f, f + 1)
+            _prefetch_span(labels, f, f + 1)
         sq = sqnorms[e]
         if sq == 0.0:
             continue
@@ -425,8 +533,13 @@ def online_pass(rows, bounds, labels, order, table, scale: float, step: float, m
     >>> t.tolist()
     [[1.0, -1.0], [-1.0, 1.0]]
     """
+    if not (isinstance(table, np.ndarray) and table.ndim == 2 and table.flags.c_contiguous
+            and table.flags.writeable and table.dtype.kind == "f"):
+        raise ValueError("table must be a writeable C-contiguous 2-d float array (updated in place)")
+    rows = np.ascontiguousarray(rows)
     bounds = np.ascontiguousarray(bounds, dtype=np.int64)
     sqnorms = example_sqnorms(rows, bounds, table.shape[0]) if sqnorms is None else sqnorms
+    sqnorms = np.ascontiguousarray(sqnorms, dtype=np.float64)
     scores = np.zeros(table.shape[1], dtype=np.float64)
     return int(_online(rows, bounds, np.ascontiguousarray(labels, dtype=np.int64),
                        np.ascontiguousarray(order, dtype=np.int64), table, sqnorms, float(scale), float(step),
@@ -453,5 +566,5 @@ def best_classes(rows: np.ndarray, bounds: np.ndarray, table: np.ndarray) -> np.
     [0, 1]
     """
     out = np.empty(bounds.size - 1, dtype=np.int64)
-    _best(rows, np.ascontiguousarray(bounds, dtype=np.int64), table, out)
+    _best(rows, np.ascontiguousarray(bounds, dtype=np.int64), _float_table(table), out)
     return out
