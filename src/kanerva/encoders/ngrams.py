@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numba
 import numpy as np
 
 from ..vsa import Space
@@ -96,6 +97,12 @@ class NGramEncoder:
     def vectors_from_ids(self, table: np.ndarray, sizes: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """N-gram vectors from letter ``ids`` (m, max n; row r uses its first ``sizes[r]``)."""
         out = np.empty((len(sizes),) + self.space.shape, dtype=self.space.dtype)
+        if self.space.name == "bsc" and len(sizes):  # bind is XOR: one fused pass, no temporaries
+            width = int(np.max(sizes))
+            shifted = np.stack([self.space.permute(table, s) for s in range(width)])
+            _xor_rows(shifted, np.ascontiguousarray(sizes, dtype=np.int64), np.ascontiguousarray(ids, dtype=np.int64),
+                      out)
+            return out
         for n in np.unique(sizes):
             rows = np.flatnonzero(sizes == n)
             shifted = [self.space.permute(table, int(s)) for s in range(n)]
@@ -171,3 +178,16 @@ def next_letter(encoder: NGramEncoder, profile: np.ndarray, prefix: str, k: int 
     if k is None:
         return candidates[order[0]]
     return [(candidates[i], float(sims[i])) for i in order[:k]]
+
+
+@numba.njit(cache=True, nogil=True)
+def _xor_rows(shifted, sizes, ids, out):
+    # out[r] = XOR over i < n of shifted[n - 1 - i][ids[r, i]]: letter i permuted n - 1 - i times
+    for r in range(sizes.size):
+        n = sizes[r]
+        row = out[r]
+        row[:] = shifted[n - 1, ids[r, 0]]
+        for i in range(1, n):
+            other = shifted[n - 1 - i, ids[r, i]]
+            for w in range(row.size):
+                row[w] ^= other[w]
