@@ -5,7 +5,7 @@
 Each argument is a JSON object of settings over ``kanerva.apps.langid.model.DEFAULTS``. The model
 is trained on the first 90% of every language's training lines and scored on the last 10%, keeping
 the texts with >= 40 characters and >= 6 words (like the test split). Prints validation accuracy,
-fit CPU seconds and the fraction of examples updated in each online pass.
+fit CPU seconds, the vocabulary size and the fraction of examples updated in each online pass.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def main(argv=None) -> None:
         clf = make_classifier(**json.loads(spec)).fit(x, y)
         cpu = time.process_time() - start
         print(f"{spec}: validation {100 * clf.score(xv, yv):.2f}%, fit {cpu:.1f} CPU s, "
-              f"updates per pass {[round(h, 4) for h in clf.history_]}", flush=True)
+              f"V = {clf.vocabulary_.size:,} n-grams, updates per pass {[round(h, 4) for h in clf.history_]}",
+              flush=True)
 
 
 if __name__ == "__main__":
