@@ -93,6 +93,8 @@ def test_sequence_and_streamed_chunks_agree(data):
 def test_bad_input(data):
     with pytest.raises(ValueError, match="no text with letters"):
         NGramClassifier(dim=64).fit(["the cat", "123 456"], ["en", "xx"])
+    with pytest.raises(ValueError, match="no n-gram is seen 50 times: lower min_count"):
+        NGramClassifier(dim=64, min_count=50).fit(["the cat", "le chat"], ["en", "fr"])
     with pytest.raises(ValueError, match="one label per text"):
         NGramClassifier(dim=64).fit(["the cat", "le chat"], ["en"])
     with pytest.raises(TypeError, match="single str"):

@@ -299,6 +299,8 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         keep = total.counts >= self.min_count
         self.alphabet_ = total.alphabet
         self.vocabulary_ = total.codes[keep]
+        if self.vocabulary_.size == 0:
+            raise ValueError(f"no n-gram is seen {self.min_count} times: lower min_count")
         counts = np.zeros((self.vocabulary_.size, len(per_class)), dtype=np.int64)
         for c, part in enumerate(per_class):
             codes = part.to_alphabet(self.alphabet_)
@@ -306,8 +308,6 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             pos = np.minimum(pos, max(self.vocabulary_.size - 1, 0))
             hit = self.vocabulary_[pos] == codes
             counts[pos[hit], c] = part.counts[hit]
-        if self.vocabulary_.size == 0:
-            raise ValueError(f"no n-gram is seen {self.min_count} times: lower min_count")
         # most frequent n-grams first: the passes read table rows at random, and the hot rows
         # then share cache lines (rows are found through a hash table, so any order works)
         hot = np.argsort(-counts.sum(axis=1), kind="stable")

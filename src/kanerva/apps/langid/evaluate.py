@@ -4,7 +4,7 @@ the label of each text, and the demo (train on the shipped corpus, test on its t
 Examples
 --------
 >>> clf = __import__("kanerva.apps.langid.model", fromlist=["x"]).train_texts(
-...     ["the cat is on the mat", "le chat est sur le tapis"], ["en", "fr"], dim=1_000, epochs=0)
+...     ["the cat is on the mat", "le chat est sur le tapis"], ["en", "fr"], dim=1_000, epochs=0, min_count=1)
 >>> report = evaluate_texts(clf, ["the mat", "le tapis", "der Hund"], ["en", "fr", "de"])
 >>> report["accuracy"], report["n"], report["unknown_labels"]
 (1.0, 2, {'de': 1})

@@ -14,7 +14,8 @@ kind or version, corrupt or truncated files are refused with :class:`kanerva.io.
 Examples
 --------
 >>> import tempfile, os
->>> clf = train_texts(["the cat is on the mat", "le chat est sur le tapis"], ["en", "fr"], dim=1_000, epochs=1)
+>>> clf = train_texts(["the cat is on the mat", "le chat est sur le tapis"], ["en", "fr"],
+...                   dim=1_000, epochs=1, min_count=1)
 >>> path = os.path.join(tempfile.mkdtemp(), "m.kanerva")
 >>> save_model(clf, path)
 >>> load_model(path).predict(["the dog"]).tolist()
@@ -96,7 +97,8 @@ def class_profile(clf: NGramClassifier, label) -> np.ndarray:
     space, e.g. for :func:`kanerva.encoders.ngrams.next_letter`.
 
     >>> from kanerva.encoders.ngrams import NGramEncoder, next_letter
-    >>> clf = train_texts(["the cat sat on the mat with the other three", "le chat"], ["en", "fr"], dim=2_000, epochs=0)
+    >>> clf = train_texts(["the cat sat on the mat with the other three", "le chat"], ["en", "fr"],
+    ...                   dim=2_000, epochs=0, min_count=1)
     >>> next_letter(NGramEncoder(clf.space_, 3), class_profile(clf, "en"), "th")
     'e'
     """

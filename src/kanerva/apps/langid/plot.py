@@ -19,7 +19,7 @@ def profile_similarities(clf: NGramClassifier) -> np.ndarray:
     Examples
     --------
     >>> from kanerva.apps.langid.model import train_texts
-    >>> clf = train_texts(["the cat", "le chat", "the dog"], ["en", "fr", "en"], dim=500, epochs=0)
+    >>> clf = train_texts(["the cat", "le chat", "the dog"], ["en", "fr", "en"], dim=500, epochs=0, min_count=1)
     >>> s = profile_similarities(clf)
     >>> s.shape, bool(np.allclose(np.diag(s), 1.0))
     ((2, 2), True)
