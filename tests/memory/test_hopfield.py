@@ -75,6 +75,14 @@ def test_factored_field_equals_dense_weights():
         np.testing.assert_allclose(net.field(states), states @ net.weights(), atol=1e-9)
 
 
+def dense_step(patterns, states):
+    """(N W sigma, the states after one synchronous step) by the dense definition, in exact
+    integers: W = X^T X without self-coupling, and a zero field keeps the state."""
+    xf, sf = patterns.astype(np.float64), states.astype(np.float64)
+    h = sf @ (xf.T @ xf) - len(patterns) * sf
+    return h, np.where(h > 0, 1, np.where(h < 0, -1, states))
+
+
 @pytest.mark.parametrize("dim", [10, 64, 100, 131])
 @pytest.mark.parametrize("p", [0, 1, 2, 12])
 def test_packed_overlaps_and_sync_step_equal_the_dense_definition(dim, p):
@@ -88,8 +96,7 @@ def test_packed_overlaps_and_sync_step_equal_the_dense_definition(dim, p):
     g, d = net._drive(states)
     xf = patterns.astype(np.float64)
     np.testing.assert_array_equal(g, (states @ xf.T) @ xf)
-    h = states @ (xf.T @ xf) - p * states  # N W sigma, exact integers
-    want = np.where(h > 0, 1, np.where(h < 0, -1, states))
+    h, want = dense_step(patterns, states)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
         got, info = net.read(states, steps=1, return_info=True)
@@ -191,9 +198,7 @@ def test_table_lookup_step_equals_the_dense_definition(dim, p):
     states = np.concatenate([cues, flip(patterns[: min(p, 20)], 0.1, seed=p), patterns[:3]])
     net = Hopfield(dim)
     net.write(patterns)
-    xf, sf = patterns.astype(np.float64), states.astype(np.float64)
-    h = sf @ (xf.T @ xf) - p * sf  # N W sigma, exact integers
-    want = np.where(h > 0, 1, np.where(h < 0, -1, states))
+    h, want = dense_step(patterns, states)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
         got, info = net.read(states, steps=1, return_info=True)
