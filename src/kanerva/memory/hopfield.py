@@ -48,7 +48,8 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from ..vsa import _bits
-from ..vsa.bit_projection import _check_flat, _vector_ptr
+from ..vsa._simd import check_flat as _check_flat
+from ..vsa._simd import vector_ptr as _vector_ptr
 from ._base import AssociativeMemory, ReadInfo, as_bipolar, positive_int, report, run_sync, step_limit, sync_update
 
 RULES = ("hebb", "storkey", "pinv")

@@ -60,30 +60,19 @@ from __future__ import annotations
 
 import numba
 import numpy as np
-from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
 from ._bits import n_words
+from ._simd import LANES as _LANES
+from ._simd import check_flat as _check_flat
+from ._simd import vector_ptr as _vector_ptr
 
 _BLOCK_ROWS = 8192  # rows per sweep: tables (or histograms) rebuilt/flushed once per block
-_LANES = 8  # one AVX2 vector of float32 / int32; the class axis is padded to a multiple
-
-
-def _vector_ptr(context, builder, arrty, arr, offset):
-    data = context.make_array(arrty)(context, builder, arr).data
-    vty = ir.VectorType(context.get_data_type(arrty.dtype), _LANES)
-    return builder.bitcast(builder.gep(data, [offset]), vty.as_pointer())
 
 
 def _add(builder, dtype, a, b):
     return builder.fadd(a, b) if isinstance(dtype, types.Float) else builder.add(a, b)
-
-
-def _check_flat(*arrays):
-    if not all(isinstance(a, types.Array) and a.ndim == 1 and a.layout == "C" for a in arrays):
-        return False
-    return len({a.dtype for a in arrays}) == 1
 
 
 @intrinsic
