@@ -90,6 +90,17 @@ def test_sequence_and_streamed_chunks_agree(data):
     assert np.array_equal(a.table_, b.table_) and np.array_equal(a.class_vectors_, b.class_vectors_)
 
 
+def test_max_examples_caps_the_retraining_examples_not_the_counts(data):
+    (X, y), _ = data
+    classes = sorted(set(y))
+    chunks = [(classes.index(lab), X[i : i + 100]) for i, lab in zip(range(0, len(X), 100), y[::100])]
+    full = NGramClassifier(dim=256, epochs=1).fit_chunks(chunks, classes)
+    capped = NGramClassifier(dim=256, epochs=1, max_examples=1).fit_chunks(chunks, classes)
+    # one chunk per class is kept (the first), so far fewer examples; the counts cover everything
+    assert len(classes) <= capped.n_examples_ < full.n_examples_ / 2
+    assert np.array_equal(capped.class_counts_, full.class_counts_)
+
+
 def test_bad_input(data):
     with pytest.raises(ValueError, match="no text with letters"):
         NGramClassifier(dim=64).fit(["the cat", "123 456"], ["en", "xx"])

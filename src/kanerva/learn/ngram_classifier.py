@@ -156,7 +156,8 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     min_count : int
         N-grams seen fewer times in training are left out of the vocabulary.
     max_examples : int
-        Most training examples kept per class for the retraining passes (bounds memory).
+        Most training examples kept per class for the retraining passes (bounds memory): whole
+        chunks are kept while their class has fewer; ``n_examples_`` tells how many were used.
 
     Examples
     --------
@@ -256,6 +257,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
                 rows, offsets = chunk.occurrences.rows(lookup)
                 parts.append(PreparedChunk(chunk.label, rows, K.group_examples(offsets, self.example_ngrams)))
             examples = _concatenate(parts)
+            self.n_examples_ = examples.bounds.size - 1
             weights = self._online(examples) if self.epochs > 0 else None
             self._centroids(weights)
             for _ in range(self.hv_epochs):
