@@ -120,14 +120,6 @@ class PreparedChunk:
             self.labels = np.full(self.bounds.size - 1, self.label, dtype=np.int64)
 
 
-def _concatenate(parts: list[PreparedChunk]) -> PreparedChunk:
-    rows = np.concatenate([p.rows for p in parts]) if parts else np.zeros(0, np.int32)
-    starts = np.cumsum([0] + [p.rows.size for p in parts])
-    bounds = np.concatenate([p.bounds[:-1] - p.bounds[0] + s for p, s in zip(parts, starts)] + [starts[-1:]])
-    labels = np.concatenate([p.labels for p in parts]) if parts else np.zeros(0, np.int64)
-    return PreparedChunk(-1, rows, bounds.astype(np.int64), labels)
-
-
 # ---- the estimator -------------------------------------------------------------------------------
 
 
@@ -250,13 +242,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             def lookup(chunk_codes, alphabet):
                 return codes.lookup(recode(chunk_codes, alphabet, self.alphabet_))
 
-            parts = []
-            located.reverse()
-            while located:  # chunk by chunk, so occurrences and rows are not all held twice
-                chunk = located.pop()
-                rows, offsets = chunk.occurrences.rows(lookup)
-                parts.append(PreparedChunk(chunk.label, rows, K.group_examples(offsets, self.example_ngrams)))
-            examples = _concatenate(parts)
+            examples = self._examples(located, lookup)
             self.n_examples_ = examples.bounds.size - 1
             weights = self._online(examples) if self.epochs > 0 else None
             self._centroids(weights)
@@ -266,6 +252,24 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         else:
             self._centroids()
         return self
+
+    def _examples(self, located: list[LocatedChunk], lookup) -> PreparedChunk:
+        """All kept chunks' examples as vocabulary rows, written into one array chunk by chunk
+        (each chunk's occurrences are dropped once turned into rows)."""
+        total = sum(int(c.occurrences.text_rows.sum()) for c in located)
+        rows = np.empty(total, dtype=np.int32)
+        bounds, labels, start = [np.zeros(1, dtype=np.int64)], [], 0
+        located.reverse()
+        while located:
+            chunk = located.pop()
+            part, offsets = chunk.occurrences.rows(lookup)
+            rows[start : start + part.size] = part
+            cuts = K.group_examples(offsets, self.example_ngrams)
+            bounds.append(cuts[1:] + start)
+            labels.append(np.full(cuts.size - 1, chunk.label, dtype=np.int64))
+            start += part.size
+        labels = np.concatenate(labels) if labels else np.zeros(0, np.int64)
+        return PreparedChunk(-1, rows, np.concatenate(bounds), labels)
 
     def _online(self, ex: PreparedChunk) -> np.ndarray:
         """Online perceptron passes in the orthogonal limit; returns the weights ``a`` (V x C)
