@@ -116,3 +116,24 @@ def test_bad_input(data):
         NGramClassifier(epochs=-1).fit(["a b"], ["en"])
     with pytest.raises(ValueError, match="ngram"):
         NGramClassifier(ngram=9).fit(["a b"], ["en"])
+
+
+def test_projection_threads_do_not_change_the_model(data, monkeypatch):
+    """The projection's blocks run on the shared kernel threads; their results are folded in
+    block order, so one thread or several give the same arrays bit for bit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kanerva.learn import ngram_classifier
+    from kanerva.vsa import _bits
+
+    (X, y), _ = data
+    monkeypatch.setattr(ngram_classifier, "_BLOCK", 64)  # many blocks in flight
+    several = NGramClassifier(dim=512, epochs=1).fit(X, y)
+    several_profiles = several.profiles_
+    with ThreadPoolExecutor(max_workers=1) as one:
+        monkeypatch.setattr(_bits, "_pool", one)
+        single = NGramClassifier(dim=512, epochs=1).fit(X, y)
+        single_profiles = single.profiles_  # made on first use: while the one-thread pool is set
+    assert np.array_equal(single_profiles, several_profiles)
+    for name in ("class_vectors_", "table_"):
+        assert np.array_equal(getattr(single, name), getattr(several, name)), name

@@ -39,6 +39,7 @@ from ..encoders.ngrams import (Alphabet, NGramCounts, NGramEncoder, check_ngram,
                                decode_codes, letter_ids, merge_counts, ngram_codes)
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
+from ..vsa._bits import thread_pool
 from ..vsa.bit_projection import bit_table, weighted_bundle
 from . import _ngram_kernels as K
 from .hypervector_features import feature_dim, real_features
@@ -337,14 +338,30 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         one array for the whole vocabulary (364 MB at the langid defaults, measured slower on
         this VM), and memory stays ``O(block x D)``.
         """
-        space = self._packed_space()
-        encoder = NGramEncoder(space, self.ngram)
-        letters = encoder.letter_vectors(self.alphabet_.letters)
+        make = self._block_maker()
         rows = np.arange(self.vocabulary_.size) if rows is None else rows
         for start in range(0, rows.size, _BLOCK):
             part = rows[start : start + _BLOCK]
+            yield part, make(part)
+
+    def _block_maker(self):
+        space = self._packed_space()
+        encoder = NGramEncoder(space, self.ngram)
+        letters = encoder.letter_vectors(self.alphabet_.letters)
+
+        def make(part):
             sizes, ids = decode_codes(self.vocabulary_[part], len(self.alphabet_))
-            yield part, encoder.vectors_from_ids(letters, sizes, ids)
+            return encoder.vectors_from_ids(letters, sizes, ids)
+
+        return make
+
+    def _packed_sweep(self, kernel):
+        """``kernel(part, bits)`` for every block of the vocabulary's packed BSC vectors, run on
+        the shared kernel threads (the compiled kernels release the GIL); results in block order,
+        so what is folded from them does not depend on the number of threads."""
+        make = self._block_maker()
+        parts = [np.arange(a, min(a + _BLOCK, self.vocabulary_.size)) for a in range(0, self.vocabulary_.size, _BLOCK)]
+        return thread_pool().map(lambda part: kernel(part, make(part)), parts)
 
     def _feature_blocks(self, rows=None):
         """(row indices, float32 feature rows) of the vocabulary's n-gram vectors, in blocks."""
@@ -378,8 +395,8 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         exact for integer weights (the profiles)."""
         out = np.zeros((weights.shape[1], feature_dim(self.space_)), dtype=np.float64)
         if self._packed_space().name == "bsc":  # byte lookups on the packed bits (bit_projection)
-            for part, bits in self._vector_blocks():
-                out += weighted_bundle(bits, weights[part], self.dim)
+            for block in self._packed_sweep(lambda part, bits: weighted_bundle(bits, weights[part], self.dim)):
+                out += block
             return out
         for part, feats in self._feature_blocks():
             out += weights[part].T.astype(np.float64) @ feats.astype(np.float64)
@@ -388,8 +405,11 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     def _make_table(self):
         table = np.empty((self.vocabulary_.size, len(self.classes_)), dtype=np.float32)
         if self._packed_space().name == "bsc":
-            for part, bits in self._vector_blocks():
+            def fill(part, bits):
                 table[part] = bit_table(bits, self.class_vectors_, self.dim)
+
+            for _ in self._packed_sweep(fill):
+                pass
         else:
             w = self.class_vectors_.T.astype(np.float32)
             for part, feats in self._feature_blocks():
