@@ -18,8 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 import kanerva as kv
 from kanerva.index import ExactIndex
 

@@ -34,7 +34,7 @@ import numpy as np
 from .. import io
 from ..vsa import BSC, Space, space_from_config
 from ._store import RowStore
-from ._topk import METRICS, block_topk, merge_running
+from ._topk import block_topk, merge_running
 
 KIND = "exact-index"
 VERSION = 1

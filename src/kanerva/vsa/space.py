@@ -13,7 +13,6 @@ similarity, and keyed random vectors.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 
 import numpy as np
 
