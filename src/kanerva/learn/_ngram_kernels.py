@@ -389,29 +389,39 @@ def score_examples(rows: np.ndarray, bounds: np.ndarray, table: np.ndarray) -> t
     return scores, example_sqnorms(rows, bounds, table.shape[0])
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _rival(scores, y):
+    # the best class other than y, and its score (-1 and -inf when there is none)
+    rival, best = -1, -np.inf
+    for c in range(scores.size):
+        if c != y and scores[c] > best:
+            best = scores[c]
+            rival = c
+    return rival, best
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _move_rows(table, rows, lo, hi, y, rival, w):
+    # the perceptron step on an example's rows: +w to the true class, -w to the rival
+    for j in range(lo, hi):
+        r = rows[j]
+        if r >= 0:
+            table[r, y] += w
+            table[r, rival] -= w
+
+
 @numba.njit(cache=True, nogil=True)
 def _mistakes(rows, bounds, labels, scores, norms, margin, delta):
-    n_classes = scores.shape[1]
     wrong = 0
     for e in range(bounds.size - 1):
         if norms[e] == 0.0:
             continue
         y = labels[e]
-        rival = -1
-        best = -np.inf
-        for c in range(n_classes):
-            if c != y and scores[e, c] > best:
-                best = scores[e, c]
-                rival = c
+        rival, best = _rival(scores[e], y)
         if rival < 0 or (scores[e, y] - best) / norms[e] >= margin:
             continue
         wrong += 1
-        w = 1.0 / norms[e]
-        for j in range(bounds[e], bounds[e + 1]):
-            r = rows[j]
-            if r >= 0:
-                delta[r, y] += w
-                delta[r, rival] -= w
+        _move_rows(delta, rows, bounds[e], bounds[e + 1], y, rival, 1.0 / norms[e])
     return wrong
 
 
@@ -475,7 +485,6 @@ def line_losses(rows, bounds, labels, table, direction, dim: int, etas, margin: 
 
 @numba.njit(cache=True, nogil=True)
 def _online(rows, bounds, labels, order, table, sqnorms, scale, step, margin, scores):
-    n_classes = table.shape[1]
     wrong = 0
     for i in range(order.size):
         e = order[i]
@@ -498,21 +507,11 @@ def _online(rows, bounds, labels, order, table, sqnorms, scale, step, margin, sc
         _sum_rows(rows, bounds[e], bounds[e + 1], table, scores)
         norm = np.sqrt(sq) * scale
         y = labels[e]
-        rival = -1
-        best = -np.inf
-        for c in range(n_classes):
-            if c != y and scores[c] > best:
-                best = scores[c]
-                rival = c
+        rival, best = _rival(scores, y)
         if (scores[y] - best) / norm >= margin:
             continue
         wrong += 1
-        w = step * scale / np.sqrt(sq)
-        for j in range(bounds[e], bounds[e + 1]):
-            r = rows[j]
-            if r >= 0:
-                table[r, y] += w
-                table[r, rival] -= w
+        _move_rows(table, rows, bounds[e], bounds[e + 1], y, rival, step * scale / np.sqrt(sq))
     return wrong
 
 
