@@ -4,8 +4,8 @@ The counting half of :mod:`kanerva.encoders.ngrams` (which turns counts into hyp
 Normalization (any script, no transliteration): lowercase, Unicode NFC; letters are the code
 points of categories L* and M*; everything else is a word boundary, a run of them collapses into
 one space, and a text is padded with one space at each end. N-grams are integer codes (letter
-ids in base ``len(alphabet) + 1``, the n in the 3 low bits), counted by a numba hash table in
-one pass over a chunk's code points.
+ids in base ``len(alphabet) + 1``, the n in the 3 low bits), counted by compiled passes over a
+chunk's code points (:func:`count_codepoints`).
 
 Examples
 --------
@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+
+from ..vsa._simd import prefetch_span
 
 
 MAX_N = 7  # the n of a code lives in its 3 low bits
@@ -264,6 +266,7 @@ def decode_codes(codes: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_AHEAD = 16  # the hash pass prefetches the slot of the code this many positions ahead
 
 
 @numba.njit(cache=True, nogil=True)
@@ -272,60 +275,30 @@ def _slot(code, bits):
 
 
 @numba.njit(cache=True, nogil=True)
-def _rehash(old, old_ids, new, new_ids, bits):
-    mask = (new.size >> 1) - 1
-    for s in range(0, old.size, 2):
-        if old[s] != 0:
-            h = _slot(old[s], bits)
-            while new[2 * h] != 0:
-                h = (h + 1) & mask
-            new[2 * h] = old[s]
-            new[2 * h + 1] = old[s + 1]
-            new_ids[h] = old_ids[s >> 1]
-
-
-@numba.njit(cache=True, nogil=True)
-def _insert(slots, ids, bits, code, count, used):
-    # add ``count`` to ``code`` in the open-addressing table of (code, count) pairs (code 0: empty
-    # slot; codes are >= 1), a new code getting the next id; returns (its id, distinct codes)
-    mask = (slots.size >> 1) - 1
-    h = _slot(code, bits)
-    while True:
-        key = slots[2 * h]
-        if key == code:
-            slots[2 * h + 1] += count
-            return ids[h], used
-        if key == 0:
-            slots[2 * h] = code
-            slots[2 * h + 1] = count
-            ids[h] = used
-            return used, used + 1
-        h = (h + 1) & mask
-
-
-@numba.njit(cache=True, nogil=True)
-def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, ids, bits, state, occ, text_rows):
-    # one pass: code points -> letter ids (the stream of _ids_kernel, made on the fly) -> the
-    # codes of the n-grams ending at each stream position (rolling: code_n = code_{n-1} * base + id)
-    # -> counts in a hash table kept at most half full. Only the longest valid n-gram ending at a
-    # position is counted: the shorter ones are its suffixes, added from the distinct codes
-    # afterwards (_add_suffixes). With ``occ`` (not empty), the id of each counted code is recorded
-    # in order, and text_rows[t] gets the number of n-grams of text t (all sizes).
-    # state = [distinct codes, occurrences recorded]; returns the text to resume from after
-    # growing the table, or -1 when done.
-    width = sizes[sizes.size - 1]
-    record = occ.size > 0
-    rolling = np.zeros(width + 1, dtype=np.int64)  # rolling[n]: code of the last n ids
-    used, pos = state[0], state[1]
-    for t in range(first_text, offsets.size - 1):
+def _longest_codes(cps, offsets, table, sizes, base, out, text_rows):
+    # code points -> letter ids (the stream of _ids_kernel, made on the fly) -> the code of the
+    # longest valid n-gram ending at each stream position, written to ``out`` in order (the
+    # shorter ones are its suffixes, added from the distinct codes afterwards: _add_suffixes);
+    # text_rows[t] gets the number of n-grams of text t (all sizes). The code of the last
+    # ``width`` ids is rolled with a ring of them (drop the oldest digit, shift, add): no
+    # division except for the few positions where a shorter n is the longest valid one.
+    # Returns the number of codes written.
+    top = sizes.size - 1
+    width = sizes[top]
+    lead = np.int64(1)  # weight of the oldest digit
+    for _ in range(width - 1):
+        lead *= base
+    ring = np.zeros(width, dtype=np.int64)
+    pos = 0
+    for t in range(offsets.size - 1):
         end = offsets[t + 1]
-        if 2 * (used + end - offsets[t] + 2) > (slots.size >> 1):
-            state[0], state[1] = used, pos
-            return t
         length = 0  # stream length of this text
         last = 0
         bad = -1  # stream position of the last letter outside the alphabet
         rows = 0
+        code = np.int64(0)
+        ring[:] = 0
+        at = 0
         for j in range(offsets[t], end + 1):
             if j < end:
                 c = cps[j]
@@ -336,53 +309,106 @@ def _count_kernel(cps, offsets, first_text, table, sizes, base, slots, ids, bits
                 if length == 0 or last == 0:
                     continue  # runs collapse; nothing before the first letter
                 v = 0
-            first = 1 if length == 0 else 0  # the first letter brings the leading boundary
-            for k in range(first + 1):
-                u = 0 if k < first else v
-                for n in range(width, 0, -1):
-                    rolling[n] = rolling[n - 1] * base + u
-                if u < 0:
-                    bad = length
-                length += 1
-                last = u
-                for i in range(sizes.size - 1, -1, -1):  # the longest valid n, if any
-                    n = sizes[i]
-                    if n <= length and bad < length - n:
-                        ident, used = _insert(slots, ids, bits, rolling[n] * 8 + n, 1, used)
-                        if record:
-                            occ[pos] = ident
-                            pos += 1
-                            rows += i + 1
-                        break
-        if record:
-            text_rows[t] = rows
-    state[0], state[1] = used, pos
-    return -1
+            if length == 0:  # the leading boundary: digit 0 (the code stays 0)
+                length = 1
+                at = 1 % width
+                if sizes[0] == 1:
+                    out[pos] = 1
+                    pos += 1
+                    rows += 1
+            code = (code - ring[at] * lead) * base + v
+            ring[at] = v
+            at = at + 1 if at + 1 < width else 0
+            if v < 0:
+                bad = length
+            length += 1
+            last = v
+            if width <= length and bad < length - width:  # the usual case
+                out[pos] = code * 8 + width
+                pos += 1
+                rows += top + 1
+                continue
+            for i in range(top - 1, -1, -1):  # the longest valid shorter n, if any
+                n = sizes[i]
+                if n <= length and bad < length - n:
+                    out[pos] = (code % base**n) * 8 + n
+                    pos += 1
+                    rows += i + 1
+                    break
+        text_rows[t] = rows
+    return pos
 
 
 @numba.njit(cache=True, nogil=True)
-def _add_suffixes(slots, ids, bits, sizes, base, used, suffix_ids):
+def _find(slots, bits, code):
+    # the slot of ``code`` in the open-addressing table of (code, id) pairs, or the empty slot
+    # where it goes (code 0: empty; codes are >= 1)
+    mask = (slots.size >> 1) - 1
+    h = _slot(code, bits)
+    while slots[2 * h] != code and slots[2 * h] != 0:
+        h = (h + 1) & mask
+    return h
+
+
+@numba.njit(cache=True, nogil=True)
+def _hash_pass(codes, start, stop, slots, bits, used, ids):
+    # ids[p] = the id of codes[p], a new code getting the next id, for p in [start, stop); stops
+    # before a code that would fill the table past half. Returns (where it stopped, distinct).
+    limit = slots.size >> 2
+    for p in range(start, stop):
+        if p + _AHEAD < stop:  # the slot the code _AHEAD positions on will probe first
+            a = 2 * _slot(codes[p + _AHEAD], bits)
+            prefetch_span(slots, a, a + 2)
+        h = _find(slots, bits, codes[p])
+        if slots[2 * h] == 0:
+            if used >= limit:
+                return p, used
+            slots[2 * h] = codes[p]
+            slots[2 * h + 1] = used
+            used += 1
+        ids[p] = slots[2 * h + 1]
+    return stop, used
+
+
+@numba.njit(cache=True, nogil=True)
+def _rehash(old, new, bits):
+    for s in range(0, old.size, 2):
+        if old[s] != 0:
+            h = _find(new, bits, old[s])
+            new[2 * h] = old[s]
+            new[2 * h + 1] = old[s + 1]
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_suffixes(slots, bits, sizes, base, codes, direct, counts, suffix_ids):
     # The shorter n-grams ending where a counted one ends are its suffixes (the last letter is
     # the lowest digit of a code): their counts come from the distinct codes counted, not from
     # the characters, so the counting pass makes one hash update per character whatever the
-    # number of sizes. Suffixes are taken of the counted codes only (a snapshot), never of
-    # suffixes added here. suffix_ids[id, k]: the id of the size-k suffix of a counted code
-    # (itself for its own size, -1 for longer sizes). Returns the number of distinct codes.
-    direct = np.flatnonzero(slots[0::2] != 0)
-    codes = slots[2 * direct].astype(np.int64)
-    counts = slots[2 * direct + 1]
-    own = ids[direct]
-    for e in range(codes.size):
+    # number of sizes. Suffixes are taken of the counted codes only (ids below direct.size, with
+    # their direct counts), never of suffixes added here. New codes are appended to ``codes``
+    # (by id); counts[id] sums direct and suffix counts. suffix_ids[id, k]: the id of the size-k
+    # suffix of a counted code (itself for its own size, -1 for longer sizes). Returns the number
+    # of distinct codes.
+    used = direct.size
+    for e in range(direct.size):
         m = codes[e] & 7
         for k in range(sizes.size):
             n = sizes[k]
             if n > m:
-                suffix_ids[own[e], k] = -1
+                suffix_ids[e, k] = -1
             elif n == m:
-                suffix_ids[own[e], k] = own[e]
+                suffix_ids[e, k] = e
             else:
                 code = ((codes[e] >> 3) % base**n) * 8 + n
-                suffix_ids[own[e], k], used = _insert(slots, ids, bits, code, counts[e], used)
+                h = _find(slots, bits, code)
+                if slots[2 * h] == 0:
+                    slots[2 * h] = code
+                    slots[2 * h + 1] = used
+                    codes[used] = code
+                    used += 1
+                s = slots[2 * h + 1]
+                counts[s] += direct[e]
+                suffix_ids[e, k] = s
     return used
 
 
@@ -423,10 +449,13 @@ def _expand(ids, suffix_ids, row_of, out):
 
 def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...],
                      alphabet: Alphabet | None = None, occurrences: bool = False):
-    """N-gram counts of texts given as code points (see :func:`codepoints`), in one compiled pass
-    (no code array, no sort of all codes: the distinct codes are counted in a hash table). The
-    ``alphabet`` defaults to the letters of ``cps``. With ``occurrences``, returns
-    ``(counts, Occurrences)``: where each n-gram occurs, so training needs one pass.
+    """N-gram counts of texts given as code points (see :func:`codepoints`). Three compiled
+    steps, no sort of all codes: the code of the longest n-gram at every position
+    (:func:`_longest_codes`), the id of each code in a hash table of the distinct codes (the slot
+    of a code a few positions ahead prefetched), and the counts as the histogram of the ids; the
+    shorter sizes come from the distinct codes (:func:`_add_suffixes`). The ``alphabet``
+    defaults to the letters of ``cps``. With ``occurrences``, returns ``(counts, Occurrences)``:
+    where each n-gram occurs, so training needs one pass.
 
     Examples
     --------
@@ -440,46 +469,46 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     sizes_arr = np.asarray(sizes, dtype=np.int64)
     base = np.int64(len(alphabet))
-    # (code, count) pairs as uint32 when codes and counts fit: half the bytes, fewer cache misses
-    small = float(len(alphabet)) ** max(sizes) * 8 < 2**32 and (cps.size + 2 * offsets.size) * len(sizes) < 2**32
-    dtype = np.uint32 if small else np.int64
-    bits = 12
-    slots, ids = np.zeros(2 << bits, dtype=dtype), np.zeros(1 << bits, dtype=np.int32)
     n_texts = offsets.size - 1
-    occ = np.empty(cps.size + 2 * n_texts if occurrences else 0, dtype=np.int32)
-    text_rows = np.zeros(n_texts if occurrences else 0, dtype=np.int64)
-    state = np.zeros(2, dtype=np.int64)
+    codes = np.empty(cps.size + 2 * n_texts, dtype=np.int64)
+    text_rows = np.zeros(n_texts, dtype=np.int64)
+    n = _longest_codes(cps, offsets, alphabet.id_table, sizes_arr, base, codes, text_rows)
 
-    def grow(need):
-        nonlocal bits, slots, ids
-        while (1 << bits) < 2 * need:  # doubling
+    # (code, id) pairs as uint32 when codes fit: half the bytes, fewer cache misses
+    small = float(len(alphabet)) ** max(sizes) * 8 < 2**32 and n * len(sizes) < 2**32
+    dtype = np.uint32 if small else np.int64
+    bits = max(12, int(n // 8).bit_length())  # distinct codes are a few % of the positions
+    slots = np.zeros(2 << bits, dtype=dtype)
+
+    def grow(need):  # at least twice ``need`` slots: the table stays at most half full
+        nonlocal bits, slots
+        while (1 << bits) < 2 * need:
             bits += 1
-        grown, grown_ids = np.zeros(2 << bits, dtype=dtype), np.zeros(1 << bits, dtype=np.int32)
-        _rehash(slots, ids, grown, grown_ids, bits)
-        slots, ids = grown, grown_ids
+        grown = np.zeros(2 << bits, dtype=dtype)
+        _rehash(slots, grown, bits)
+        slots = grown
 
-    t = 0
-    while True:
-        t = _count_kernel(cps, offsets, t, alphabet.id_table, sizes_arr, base, slots, ids, bits, state, occ,
-                          text_rows)
-        if t < 0:
-            break
-        grow(int(state[0]) + int(offsets[t + 1] - offsets[t]) + 2)  # until the next text fits
-    counted = int(state[0])
-    suffix_ids = np.zeros((counted, len(sizes)), dtype=np.int32)
-    if len(sizes) > 1 or occurrences:
-        if len(sizes) > 1 and (1 << bits) < 2 * counted * len(sizes):
-            grow(counted * len(sizes))  # room for the suffixes
-        _add_suffixes(slots, ids, bits, sizes_arr, base, counted, suffix_ids)
+    ids = np.empty(n, dtype=np.int32)
+    done, counted = _hash_pass(codes, 0, n, slots, bits, 0, ids)
+    while done < n:
+        grow(counted + 1)
+        done, counted = _hash_pass(codes, done, n, slots, bits, counted, ids)
+    direct = np.bincount(ids, minlength=counted)
+    if (1 << bits) < 2 * counted * len(sizes):
+        grow(counted * len(sizes))  # room for the suffixes
     live = np.flatnonzero(slots[0::2] != 0)
-    codes = slots[2 * live].astype(np.int64)
-    order = np.argsort(codes)
-    counts = NGramCounts(alphabet, np.ascontiguousarray(codes[order]), slots[2 * live + 1][order].astype(np.int64))
+    by_id = np.empty(counted * len(sizes), dtype=np.int64)
+    by_id[slots[2 * live + 1]] = slots[2 * live]
+    totals = np.zeros(by_id.size, dtype=np.int64)
+    totals[:counted] = direct
+    suffix_ids = np.empty((counted, len(sizes)), dtype=np.int32)
+    distinct = _add_suffixes(slots, bits, sizes_arr, base, by_id, direct, totals, suffix_ids)
+    by_id, totals = by_id[:distinct], totals[:distinct]
+    order = np.argsort(by_id)
+    counts = NGramCounts(alphabet, np.ascontiguousarray(by_id[order]), totals[order])
     if not occurrences:
         return counts
-    by_id = np.empty(live.size, dtype=np.int64)
-    by_id[ids[live]] = codes
-    return counts, Occurrences(alphabet, by_id, occ[: int(state[1])], suffix_ids, text_rows)
+    return counts, Occurrences(alphabet, by_id, ids, suffix_ids, text_rows)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from ..vsa._simd import prefetch_fn as _prefetch_fn
+from ..vsa._simd import prefetch_span as _prefetch_span
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -247,14 +250,6 @@ def _row_sum(typingctx, rows, lo, hi, table, offsets, out):
     return sig, codegen
 
 
-def _prefetch_fn(builder):
-    i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
-    fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
-                                        "llvm.prefetch.p0")
-    return lambda p: builder.call(fn, [builder.bitcast(p, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3),
-                                       ir.Constant(i32, 1)])
-
-
 @intrinsic
 def _prefetch_rows(typingctx, rows, lo, hi, table):
     """Prefetch (for reading, into all cache levels) every cache line of the table rows
@@ -300,34 +295,6 @@ def _prefetch_rows(typingctx, rows, lo, hi, table):
                     with cgutils.for_range_slice(builder, first, builder.add(at, row_bytes), line,
                                                  inc=True) as (k, _):
                         prefetch(builder.gep(base, [k]))
-        return context.get_dummy_value()
-
-    return sig, codegen
-
-
-@intrinsic
-def _prefetch_span(typingctx, arr, lo, hi):
-    """Prefetch the cache lines of ``arr[lo:hi]`` (a contiguous 1-d array) for reading."""
-    if not (isinstance(arr, types.Array) and arr.ndim == 1 and arr.layout == "C"):
-        return None
-    sig = types.void(arr, lo, hi)
-
-    def codegen(context, builder, signature, args):
-        aty, loty, hity = signature.args
-        i64 = ir.IntType(64)
-        size = aty.dtype.bitwidth // 8
-        data = context.make_array(aty)(context, builder, args[0]).data
-        lo_v = context.cast(builder, args[1], loty, types.int64)
-        hi_v = context.cast(builder, args[2], hity, types.int64)
-        prefetch = _prefetch_fn(builder)
-        with builder.if_then(builder.icmp_signed("<", lo_v, hi_v)):
-            i8p = ir.IntType(8).as_pointer()
-            start = builder.bitcast(builder.gep(data, [lo_v]), i8p)
-            nbytes = builder.mul(builder.sub(hi_v, lo_v), ir.Constant(i64, size))
-            with cgutils.for_range_slice(builder, ir.Constant(i64, 0), nbytes, ir.Constant(i64, 64),
-                                         inc=True) as (k, _):
-                prefetch(builder.gep(start, [k]))
-            prefetch(builder.gep(start, [builder.sub(nbytes, ir.Constant(i64, 1))]))
         return context.get_dummy_value()
 
     return sig, codegen
