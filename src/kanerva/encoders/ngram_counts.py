@@ -543,7 +543,7 @@ def recode(codes: np.ndarray, source: Alphabet, target: Alphabet) -> np.ndarray:
     if target == source:
         return codes
     codes = np.ascontiguousarray(codes, dtype=np.int64)
-    _check_base(len(target), tuple(np.unique(codes & 7).tolist()) or (1,))
+    _check_base(len(target), (int((codes & 7).max()) if codes.size else 1,))
     remap = np.array([target.letters.index(c) for c in source.letters], dtype=np.int64)
     out = np.empty(codes.size, dtype=np.int64)
     _recode_kernel(codes, remap, np.int64(len(source)), np.int64(len(target)), out)
