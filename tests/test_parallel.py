@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kanerva.apps.langid.corpus import read_corpus, shipped_corpus
-from kanerva.apps.langid.model import make_classifier, train_corpus
+from kanerva.apps.langid.model import train_corpus
 from kanerva.parallel import LocalExecutor, executor
 
 
@@ -13,26 +13,6 @@ def test_local_map_reduce_folds_in_order():
         assert isinstance(ex, LocalExecutor)
         assert ex.map_reduce(str, [1, 2, 3], lambda acc, r: acc + r, "") == "123"
         assert ex.map_reduce(lambda x, k: x * k, [1, 2], lambda a, r: a + [r], [], shared=10) == [10, 20]
-
-
-def test_threads_fold_in_item_order_whatever_finishes_first():
-    import time
-
-    def slow_first(x):
-        time.sleep(0.02 if x % 3 == 0 else 0.0)  # early items finish last
-        return x
-
-    items = list(range(20))
-    one = LocalExecutor(threads=1).map_reduce(slow_first, items, lambda a, r: a + [r], [])
-    ticks = []
-    three = LocalExecutor(threads=3).map_reduce(slow_first, iter(items), lambda a, r: a + [r], [],
-                                                progress=ticks.append)
-    assert one == three == items and len(ticks) == len(items)
-    with pytest.raises(ZeroDivisionError):  # a task's error reaches the caller
-        LocalExecutor(threads=2).map_reduce(lambda x: 1 // x, [1, 0, 2], lambda a, r: a, None)
-    for bad in (0, -1, 1.5, True):
-        with pytest.raises(ValueError, match="threads"):
-            LocalExecutor(threads=bad)
 
 
 def test_workers_start_a_local_cluster():
@@ -73,13 +53,3 @@ def test_local_cluster_training_equals_single_process(tmp_path):
     for name in ("vocabulary_", "class_counts_", "profiles_", "class_vectors_", "table_"):
         assert np.array_equal(getattr(here, name), getattr(there, name)), name
     assert here.alphabet_ == there.alphabet_
-    # and training on one thread here equals training on a thread per core (the default)
-    from kanerva.apps.langid.corpus import iter_chunks
-
-    labels = sorted(p.stem for p in corpus.glob("*.txt"))
-    chunks = [(labels.index(label), texts) for label, texts in iter_chunks(corpus, chunk_lines=500)]
-    one = make_classifier(**settings).fit_chunks(chunks, labels, executor=LocalExecutor(threads=1))
-    two = make_classifier(**settings).fit_chunks(chunks, labels, executor=LocalExecutor(threads=2))
-    for name in ("vocabulary_", "class_counts_", "class_vectors_", "table_"):
-        assert np.array_equal(getattr(one, name), getattr(two, name)), name
-        assert np.array_equal(getattr(one, name), getattr(here, name)), name

@@ -7,7 +7,7 @@ stays bounded: at most a small window of results is in flight at a time.
 
 ``executor(workers=N)`` starts a ``dask.distributed.LocalCluster`` with N single-threaded
 workers, ``executor(scheduler="tcp://host:port")`` joins an existing cluster, and
-``executor()`` runs everything here, on one thread per core (no Dask needed).
+``executor()`` runs everything here (no Dask needed).
 
 Examples
 --------
@@ -18,64 +18,25 @@ Examples
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 
-def _fold_in_order(submit, items, reduce, acc, window, progress):
-    """Fold the results of ``submit(item)`` (futures) into ``acc`` in item order, with at most
-    ``window`` tasks in flight."""
-    pending: collections.deque = collections.deque()
-
-    def fold_first():
-        nonlocal acc
-        acc = reduce(acc, pending.popleft().result())
-        if progress is not None:
-            progress(1)
-
-    for item in items:
-        pending.append(submit(item))
-        if len(pending) >= window:
-            fold_first()
-    while pending:
-        fold_first()
-    return acc
-
-
 class LocalExecutor:
-    """Runs every task in this process: in order on this thread (``threads=1``), or on a pool of
-    ``threads`` threads (default: one per core), which pays off when the tasks' compiled kernels
-    release the GIL. Results are folded in item order either way."""
+    """Runs every task in this process, in order."""
 
-    def __init__(self, threads: int | None = 1):
-        if threads is None:
-            threads = os.cpu_count() or 1
-        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-            raise ValueError(f"threads must be a positive integer, got {threads!r}")
-        self.threads = threads
-
-    @property
-    def workers(self) -> int:
-        return self.threads
+    workers = 1
 
     def map_reduce(self, func: Callable, items: Iterable, reduce: Callable, initial: Any,
                    shared: Any = None, progress: Callable[[int], None] | None = None) -> Any:
         """Fold ``func(item)`` (``func(item, shared)`` when ``shared`` is given) into ``initial``."""
-        args = () if shared is None else (shared,)
-        if self.threads == 1:
-            acc = initial
-            for item in items:
-                acc = reduce(acc, func(item, *args))
-                if progress is not None:
-                    progress(1)
-            return acc
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="kanerva-map") as pool:
-            return _fold_in_order(lambda item: pool.submit(func, item, *args), items, reduce, initial,
-                                  2 * self.threads, progress)
+        acc = initial
+        for item in items:
+            acc = reduce(acc, func(item) if shared is None else func(item, shared))
+            if progress is not None:
+                progress(1)
+        return acc
 
 
 class DaskExecutor:
@@ -87,19 +48,29 @@ class DaskExecutor:
         self.window = window or 2 * self.workers
 
     def map_reduce(self, func, items, reduce, initial, shared=None, progress=None):
+        acc = initial
         extra = () if shared is None else (self.client.scatter(shared, broadcast=True),)
-        return _fold_in_order(lambda item: self.client.submit(func, item, *extra, pure=False), items, reduce,
-                              initial, self.window, progress)
+        pending = []
+        for item in items:
+            pending.append(self.client.submit(func, item, *extra, pure=False))
+            if len(pending) >= self.window:
+                acc = reduce(acc, pending.pop(0).result())
+                if progress is not None:
+                    progress(1)
+        for future in pending:
+            acc = reduce(acc, future.result())
+            if progress is not None:
+                progress(1)
+        return acc
 
 
 @contextlib.contextmanager
 def executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[LocalExecutor | DaskExecutor]:
-    """An executor: local (default: threads, one per core), a new LocalCluster of ``workers``, or
-    the cluster at ``scheduler``."""
+    """An executor: local (default), a new LocalCluster of ``workers``, or the cluster at ``scheduler``."""
     if workers is not None and scheduler is not None:
         raise ValueError("give either workers (start a local cluster) or scheduler (join one), not both")
     if workers is None and scheduler is None:
-        yield LocalExecutor(threads=None)
+        yield LocalExecutor()
         return
     try:
         from dask.distributed import Client, LocalCluster

@@ -204,7 +204,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         self.__dict__.pop("_scorer_cache", None)  # a refit must not use the old vocabulary
         self._profiles = None
-        executor = executor or LocalExecutor(threads=None)
+        executor = executor or LocalExecutor()
         source = chunks if callable(chunks) else (lambda: chunks)
         self.classes_ = np.asarray(classes)
         n_classes = len(self.classes_)
