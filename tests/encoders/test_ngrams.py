@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kanerva as kv
 from kanerva.apps.langid.corpus import read_corpus, shipped_corpus
@@ -172,3 +174,21 @@ def test_occurrences_give_every_ngram_of_every_text(ngram):
         for t in range(len(TRICKY)):
             a, b = code_offsets[t], code_offsets[t + 1]
             assert sorted(rows[a:b].tolist()) == sorted(expected[a:b].tolist()), TRICKY[t]
+
+
+@given(st.lists(st.lists(st.text(alphabet="abcαβ ,", max_size=30), min_size=1, max_size=4), max_size=12))
+def test_counts_sum_of_a_stream_equals_counting_everything_at_once(chunks):
+    from kanerva.encoders.ngrams import CountsSum
+
+    enc = NGramEncoder(kv.BSC(64), ngram=(1, 3))
+    total = CountsSum()
+    for texts in chunks:
+        total.add(enc.count(texts))
+    result = total.result()
+    if not chunks:
+        assert result is None
+        return
+    everything = enc.count([t for texts in chunks for t in texts])
+    assert result.alphabet == everything.alphabet
+    assert np.array_equal(result.codes, everything.codes) and np.array_equal(result.counts, everything.counts)
+    assert total.result() is result  # asking again merges nothing new

@@ -588,3 +588,45 @@ def merge_counts(parts: Iterable[NGramCounts]) -> NGramCounts:
     # sums of sorted runs (np.add.at is an order of magnitude slower)
     total = np.add.reduceat(counts, starts) if codes.size else counts
     return NGramCounts(alphabet, np.ascontiguousarray(codes[starts]), total)
+
+
+class CountsSum:
+    """A running sum of :class:`NGramCounts` (one per chunk of a stream) that merges lazily:
+    chunks wait until together they hold as many codes as the sum so far, then all are merged in
+    one sort. Each code is sorted again O(log chunks) times instead of once per chunk (merging
+    every chunk into a large sum costs the whole sum each time), and memory stays within twice
+    the sum. Exact: merging is a sum of integer counts, the same whatever the grouping.
+
+    Examples
+    --------
+    >>> from kanerva.encoders.ngrams import NGramEncoder
+    >>> enc = NGramEncoder(__import__("kanerva").MAP(100), ngram=2)
+    >>> total = CountsSum()
+    >>> for text in ["ab", "bc", "ab"]:
+    ...     total.add(enc.count([text]))
+    >>> dict(zip(total.result().ngrams(), total.result().counts.tolist()))["ab"]
+    2
+    """
+
+    def __init__(self):
+        self._total: NGramCounts | None = None
+        self._waiting: list[NGramCounts] = []
+        self._waiting_codes = 0
+
+    def add(self, counts: NGramCounts) -> None:
+        self._waiting.append(counts)
+        self._waiting_codes += counts.codes.size
+        if self._total is None or self._waiting_codes >= self._total.codes.size:
+            self._merge()
+
+    def _merge(self) -> None:
+        if self._waiting:
+            parts = self._waiting if self._total is None else [self._total, *self._waiting]
+            self._total = parts[0] if len(parts) == 1 else merge_counts(parts)
+            self._waiting, self._waiting_codes = [], 0
+
+    def result(self) -> NGramCounts | None:
+        """The sum of everything added (None when nothing was)."""
+        self._merge()
+        return self._total
+

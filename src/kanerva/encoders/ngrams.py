@@ -46,6 +46,7 @@ import numpy as np
 from ..vsa import Space
 from .ngram_counts import (  # noqa: F401  (re-exported: the counting API lives there)
     Alphabet,
+    CountsSum,
     NGramCounts,
     check_ngram,
     codepoints,

@@ -35,7 +35,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..encoders.ngram_counts import Occurrences, recode
-from ..encoders.ngrams import (Alphabet, NGramCounts, NGramEncoder, check_ngram, codepoints, count_codepoints,
+from ..encoders.ngrams import (Alphabet, CountsSum, NGramCounts, NGramEncoder, check_ngram, codepoints, count_codepoints,
                                decode_codes, letter_ids, merge_counts, ngram_codes)
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
@@ -149,8 +149,9 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     min_count : int
         N-grams seen fewer times in training are left out of the vocabulary.
     max_examples : int
-        Most training examples kept per class for the retraining passes (bounds memory): whole
-        chunks are kept while their class has fewer; ``n_examples_`` tells how many were used.
+        Most training examples kept per class for the retraining passes (bounds memory: about
+        ``4 * example_ngrams`` bytes each): whole chunks are kept while their class has fewer;
+        ``n_examples_`` tells how many were used.
 
     Examples
     --------
@@ -161,7 +162,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, model="bsc", dim=10_000, ngram=(3, 4), seed=0, epochs=5, hv_epochs=0, step=0.02,
-                 margin=0.05, example_ngrams=200, min_count=1, max_examples=1_000_000):
+                 margin=0.05, example_ngrams=200, min_count=1, max_examples=100_000):
         self.model = model
         self.dim = dim
         self.ngram = ngram
@@ -222,7 +223,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
                     located.append(chunk)
                 result = (chunk.label, chunk.counts, chunk.n_chars)
             label, counts, n_chars = result
-            acc[label] = counts if acc[label] is None else merge_counts([acc[label], counts])
+            acc[label].add(counts)
             self.n_chars_ += n_chars
             return acc
 
@@ -231,7 +232,9 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             task, shared = count_and_locate, (sizes, self.example_ngrams)
         else:
             task, shared = count_chunk, sizes
-        per_class = executor.map_reduce(task, source(), add, [None] * n_classes, shared=shared, progress=progress)
+        sums = executor.map_reduce(task, source(), add, [CountsSum() for _ in range(n_classes)], shared=shared,
+                                   progress=progress)
+        per_class = [total.result() for total in sums]
         for c, counts in enumerate(per_class):
             if counts is None or counts.codes.size == 0:
                 raise ValueError(f"label {self.classes_[c]!r} has no text with letters to learn from")

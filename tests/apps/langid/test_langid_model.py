@@ -150,3 +150,30 @@ def test_default_pipeline_on_a_subset_of_the_shipped_corpus(tmp_path):
     Xt, yt = read_corpus(shipped_corpus("test"), limit=100).texts_and_labels()
     report = evaluate_texts(clf, Xt, yt)
     assert report["n"] == 2100 and report["accuracy"] >= 0.98
+
+
+def test_training_memory_stays_bounded_as_the_corpus_grows(tmp_path):
+    """Streaming: the corpus is read in chunks and the retraining keeps at most max_examples per
+    class, so peak memory does not grow with the corpus (the same lines, read 4 and 16 times:
+    the vocabulary is the same, only the stream gets longer)."""
+    import tracemalloc
+
+    texts = read_corpus(shipped_corpus("train"), labels=["en", "fr", "de"], limit=1_500)
+    peaks, n_chars = {}, {}
+    train_corpus(shipped_corpus("udhr"), dim=256, epochs=1, max_examples=50)  # compiled before measuring
+    for times in (4, 16):
+        corpus = tmp_path / str(times)
+        corpus.mkdir()
+        for label in texts.labels:
+            (corpus / f"{label}.txt").write_text("\n".join(texts[label] * times) + "\n", encoding="utf-8")
+        tracemalloc.start()
+        try:
+            clf = train_corpus(corpus, dim=256, epochs=1, max_examples=50, chunk_lines=1_000)
+            peaks[times] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        n_chars[times] = clf.n_chars_
+        assert clf.n_examples_ <= 3 * (50 + 1_000)  # whole chunks, kept while a class has < 50
+    assert n_chars[16] == 4 * n_chars[4] > 1_000_000
+    # 4 times the text, not 4 times the memory: both peaks are the chunk in flight plus the model
+    assert peaks[16] < 1.25 * peaks[4] + 2e6, peaks
