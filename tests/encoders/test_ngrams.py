@@ -167,6 +167,11 @@ def test_occurrences_give_every_ngram_of_every_text(ngram):
         counts, occ = count_codepoints(cps, offsets, sizes, alphabet, occurrences=True)
         assert np.array_equal(counts.counts, count_codepoints(cps, offsets, sizes, alphabet).counts)
         rows, row_offsets = occ.rows(lambda codes, alph: np.searchsorted(counts.codes, codes))
+        buffer = np.full(rows.size + 3, -7, dtype=np.int32)  # written in place, the rest untouched
+        into, _ = occ.rows(lambda codes, alph: np.searchsorted(counts.codes, codes), out=buffer)
+        assert np.array_equal(into, rows) and np.shares_memory(into, buffer) and (buffer[rows.size:] == -7).all()
+        with pytest.raises(ValueError, match="int32 array of at least"):
+            occ.rows(lambda codes, alph: np.searchsorted(counts.codes, codes), out=buffer[: rows.size - 1])
         ids, id_offsets = letter_ids(cps, offsets, alphabet)
         codes, code_offsets = ngram_codes(ids, id_offsets, sizes, len(alphabet))
         assert np.array_equal(row_offsets, code_offsets)

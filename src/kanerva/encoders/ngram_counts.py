@@ -425,15 +425,20 @@ class Occurrences:
     suffix_ids: np.ndarray
     text_rows: np.ndarray
 
-    def rows(self, lookup) -> tuple[np.ndarray, np.ndarray]:
+    def rows(self, lookup, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, offsets per text) of every n-gram, all sizes, with ``lookup(codes over this
-        alphabet) -> rows`` applied once per distinct code."""
+        alphabet) -> rows`` applied once per distinct code; written into ``out`` (int32, at
+        least ``text_rows.sum()`` long) when given."""
         row_of = np.ascontiguousarray(lookup(self.codes, self.alphabet), dtype=np.int32)
         offsets = np.zeros(self.text_rows.size + 1, dtype=np.int64)
         np.cumsum(self.text_rows, out=offsets[1:])
-        out = np.empty(int(offsets[-1]), dtype=np.int32)
+        size = int(offsets[-1])
+        if out is None:
+            out = np.empty(size, dtype=np.int32)
+        elif out.dtype != np.int32 or out.ndim != 1 or out.size < size or not out.flags.c_contiguous:
+            raise ValueError(f"out must be a contiguous int32 array of at least {size} rows")
         _expand(self.ids, self.suffix_ids, row_of, out)
-        return out, offsets
+        return out[:size], offsets
 
 
 @numba.njit(cache=True, nogil=True)

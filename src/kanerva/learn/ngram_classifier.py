@@ -266,8 +266,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
         located.reverse()
         while located:
             chunk = located.pop()
-            part, offsets = chunk.occurrences.rows(lookup)
-            rows[start : start + part.size] = part
+            part, offsets = chunk.occurrences.rows(lookup, out=rows[start:])
             cuts = K.group_examples(offsets, self.example_ngrams)
             bounds.append(cuts[1:] + start)
             labels.append(np.full(cuts.size - 1, chunk.label, dtype=np.int64))
