@@ -36,9 +36,11 @@ def langid() -> None:
 @click.option("--dim", type=int, help="Dimension of the hypervectors.")
 @click.option("--model", type=click.Choice(sorted(MODELS)), help="Hypervector model.")
 @click.option("--seed", type=int, help="Seed of the letter vectors.")
+@click.option("--epochs", type=int, help="Retraining passes (0: plain class profiles; default 2).")
+@click.option("--min-count", type=int, help="Leave out n-grams seen fewer times (default 4; lower it for a small corpus).")
 @click.option("--workers", type=int, help="Start a Dask LocalCluster with this many workers.")
 @click.option("--scheduler", help="Use the Dask cluster at this address (tcp://host:port).")
-def train(corpus_dir, model_path, ngram, dim, model, seed, workers, scheduler):
+def train(corpus_dir, model_path, ngram, dim, model, seed, epochs, min_count, workers, scheduler):
     """Train on CORPUS_DIR (<label>.txt files, one text per line) and write the model."""
     from tqdm import tqdm
 
@@ -50,14 +52,20 @@ def train(corpus_dir, model_path, ngram, dim, model, seed, workers, scheduler):
     try:
         with tqdm(desc="training", unit="chunk", file=sys.stderr) as bar:
             clf = train_corpus(corpus_dir, workers=workers, scheduler=scheduler, progress=bar.update,
-                               stats=stats, ngram=tuple(ngram) or None, dim=dim, model=model, seed=seed)
+                               stats=stats, ngram=tuple(ngram) or None, dim=dim, model=model, seed=seed,
+                               epochs=epochs, min_count=min_count)
         save_model(clf, model_path)
     except (ValueError, TypeError, ImportError) as exc:
         _fail(exc)
     bad = sum(s.decode_errors for s in stats.values())
     empty = sum(s.empty_lines for s in stats.values())
-    click.echo(f"{len(clf.classes_)} labels, {clf.n_chars_:,} characters, {clf.vocabulary_.size:,} n-grams; "
+    click.echo(f"{len(clf.classes_)} labels, {clf.n_chars_:,} characters, {clf.vocabulary_.size:,} n-grams "
+               f"({100 * clf.vocabulary_coverage_:.1f}% of the n-grams in the text); "
                f"skipped {empty} empty lines, replaced {bad} undecodable bytes; wrote {model_path}")
+    if clf.vocabulary_coverage_ < 0.5:
+        click.echo(f"warning: n-grams seen at least {clf.min_count} times are only "
+                   f"{100 * clf.vocabulary_coverage_:.1f}% of the training n-grams: the corpus is small for "
+                   f"this threshold; lower --min-count", err=True)
 
 
 @langid.command()

@@ -147,7 +147,8 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     example_ngrams : int
         About this many n-grams make one training example (sentence-sized chunks).
     min_count : int
-        N-grams seen fewer times in training are left out of the vocabulary.
+        N-grams seen fewer times in training are left out of the vocabulary;
+        ``vocabulary_coverage_`` tells what share of the training n-grams it keeps.
     max_examples : int
         Most training examples kept per class for the retraining passes (bounds memory: about
         ``4 * example_ngrams`` bytes each): whole chunks are kept while their class has fewer;
@@ -306,6 +307,8 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     def _set_vocabulary(self, per_class):
         total = merge_counts(per_class)
         keep = total.counts >= self.min_count
+        # the share of the training n-grams (occurrences) the vocabulary keeps: low on small corpora
+        self.vocabulary_coverage_ = float(total.counts[keep].sum() / max(int(total.counts.sum()), 1))
         self.alphabet_ = total.alphabet
         self.vocabulary_ = total.codes[keep]
         if self.vocabulary_.size == 0:

@@ -121,6 +121,20 @@ def test_cli(trained, corpus, tmp_path):
                              "--dim", "512", "--model", "map", "--seed", "3"])
     assert r.exit_code == 0, r.output
     assert "replaced 8 undecodable bytes" in r.output and model.exists()
+    assert "warning" not in r.output  # 2,000 lines a language: the default min_count keeps most n-grams
+    # a tiny corpus: the default min_count keeps little of it, which the CLI says; --min-count 1 keeps all
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    (tiny / "en.txt").write_text("the cat sat on the mat\nthe dog ran\n", encoding="utf-8")
+    (tiny / "fr.txt").write_text("le chat dort sur le tapis\n", encoding="utf-8")
+    r = runner.invoke(main, ["langid", "train", str(tiny), "-o", str(tmp_path / "t.kanerva"), "--dim", "256"])
+    assert r.exit_code == 0 and "warning" in r.output and "lower --min-count" in r.output, r.output
+    r = runner.invoke(main, ["langid", "train", str(tiny), "-o", str(tmp_path / "t.kanerva"), "--dim", "256",
+                             "--min-count", "1", "--epochs", "0"])
+    assert r.exit_code == 0 and "warning" not in r.output and "(100.0% of the n-grams in the text)" in r.output
+    assert load_model(tmp_path / "t.kanerva").predict(["the cat ran"]).tolist() == ["en"]
+    r = runner.invoke(main, ["langid", "train", str(tiny), "-o", str(tmp_path / "t.kanerva"), "--min-count", "0"])
+    assert r.exit_code != 0 and "min_count must be an integer >= 1" in r.output and "Traceback" not in r.output
     r = runner.invoke(main, ["langid", "evaluate", str(path), str(corpus[1]), "--json"])
     report = json.loads(r.output)
     assert {"accuracy", "n", "per_label", "sentences_per_second"} <= set(report)
