@@ -14,22 +14,16 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from ..encoders.ngram_counts import _slot  # one hash for the counting and the vocabulary tables
 from ..vsa._simd import prefetch_fn as _prefetch_fn
 from ..vsa._simd import prefetch_span as _prefetch_span
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-
-@numba.njit(cache=True, nogil=True)
-def _slot(code, bits):
-    return (np.uint64(code) * _GOLDEN) >> np.uint64(64 - bits)
 
 
 @numba.njit(cache=True, nogil=True)
 def _build(keys, bits, slots, rows):
     mask = (1 << bits) - 1
     for r in range(keys.size):
-        h = np.int64(_slot(keys[r], bits))
+        h = _slot(keys[r], bits)
         while slots[h] != -1:
             h = (h + 1) & mask
         slots[h] = keys[r]
@@ -41,7 +35,7 @@ def _lookup(slots, rows, bits, codes, out):
     mask = (1 << bits) - 1
     for i in range(codes.size):
         c = codes[i]
-        h = np.int64(_slot(c, bits))
+        h = _slot(c, bits)
         r = -1
         while slots[h] != -1:
             if slots[h] == c:
