@@ -191,3 +191,25 @@ def test_training_memory_stays_bounded_as_the_corpus_grows(tmp_path):
     assert n_chars[16] == 4 * n_chars[4] > 1_000_000
     # 4 times the text, not 4 times the memory: both peaks are the chunk in flight plus the model
     assert peaks[16] < 1.25 * peaks[4] + 2e6, peaks
+
+
+def test_identify_labels_what_predict_labels_when_cosine_ranks_otherwise(trained):
+    """The label of identify (the CLI's predict) is the model's prediction, ranked by its scores:
+    with one class vector made 10 times longer, the cosine similarities do not change but that
+    class's scores do, and so do the predictions; identify follows them and still reports cosines."""
+    import copy
+
+    clf = copy.deepcopy(trained[0])
+    texts = read_corpus(shipped_corpus("test"), labels=["de", "en", "fr"], limit=30).texts_and_labels()[0]
+    cosines = clf.similarity(texts)
+    big = list(clf.classes_).index("el")  # a class none of these texts belongs to
+    clf.class_vectors_[big] *= 10.0
+    clf.table_[:, big] *= 10.0
+    after = identify(clf, texts, top=2)
+    labels = [o["label"] for o in after]
+    assert labels == clf.predict(texts).tolist()
+    assert 10 <= labels.count("el") < len(texts)  # the longer class wins some texts on score, none on cosine
+    assert "el" not in clf.classes_[cosines.argmax(axis=1)]
+    for i, o in enumerate(after):
+        for label, sim in o["top"]:
+            assert sim == pytest.approx(cosines[i, list(clf.classes_).index(label)], rel=1e-5, abs=1e-7)
