@@ -44,7 +44,7 @@ def save(path: str | os.PathLike, kind: str, version: int, arrays: dict[str, np.
             arr = np.ascontiguousarray(arr.view(arr.real.dtype).reshape(arr.shape + (2,)))
             header[f"kanerva.complex.{name}"] = "1"
         tensors[name] = arr
-    data = _st_save(tensors, metadata=header)
+    data = _sorted_header(_st_save(tensors, metadata=header))
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -58,6 +58,18 @@ def save(path: str | os.PathLike, kind: str, version: int, arrays: dict[str, np.
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _sorted_header(data: bytes) -> bytes:
+    """safetensors bytes with the JSON header's keys sorted. safetensors writes the metadata from a
+    hash map whose order changes from call to call, so the same arrays gave different bytes; with
+    the keys sorted, the same model is the same file (checksums and caches work). Still a valid
+    safetensors file: the header is padded with spaces to 8 bytes, the data offsets are relative."""
+    n = int.from_bytes(data[:8], "little")
+    text = json.dumps(json.loads(data[8 : 8 + n]), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    raw = text.encode("utf-8")
+    raw += b" " * (-len(raw) % 8)
+    return len(raw).to_bytes(8, "little") + raw + data[8 + n :]
 
 
 def read_header(path: str | os.PathLike) -> dict[str, str]:
