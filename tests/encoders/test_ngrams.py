@@ -197,3 +197,24 @@ def test_counts_sum_of_a_stream_equals_counting_everything_at_once(chunks):
     assert result.alphabet == everything.alphabet
     assert np.array_equal(result.codes, everything.codes) and np.array_equal(result.counts, everything.counts)
     assert total.result() is result  # asking again merges nothing new
+
+
+@given(st.lists(st.text(alphabet="abcxyzαβ -.,'\u0301İΣ", max_size=40), max_size=8),
+       st.sets(st.integers(1, 7), min_size=1, max_size=4), st.booleans())
+def test_counting_kernels_equal_the_position_by_position_codes(texts, sizes, restrict):
+    """The rolled longest-n-gram codes, the hashed ids and the suffix counts give exactly the
+    counts of sorting every n-gram code, for any mixture of sizes, also when letters fall outside
+    a given alphabet (their windows are left out)."""
+    from kanerva.encoders.ngrams import Alphabet, codepoints, count_codepoints, letter_ids, ngram_codes
+
+    sizes = tuple(sorted(sizes))
+    cps, offsets = codepoints(texts)
+    alphabet = Alphabet(" abcαß") if restrict else Alphabet.from_codepoints(cps)
+    counts, occ = count_codepoints(cps, offsets, sizes, alphabet, occurrences=True)
+    ids, id_offsets = letter_ids(cps, offsets, alphabet)
+    codes, code_offsets = ngram_codes(ids, id_offsets, sizes, len(alphabet))
+    unique, expected = np.unique(codes, return_counts=True)
+    assert np.array_equal(counts.codes, unique) and np.array_equal(counts.counts, expected)
+    rows, row_offsets = occ.rows(lambda c, a: np.searchsorted(counts.codes, c))
+    assert np.array_equal(row_offsets, code_offsets)
+    assert sorted(rows.tolist()) == sorted(np.searchsorted(counts.codes, codes).tolist())
