@@ -178,7 +178,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
 
     # ---- fitting ------------------------------------------------------------------------------
 
-    def fit(self, X, y, chunk_size: int = 5_000):
+    def fit(self, X, y, chunk_size: int = 20_000):
         """Fit on texts ``X`` with labels ``y`` (in memory; see :meth:`fit_chunks` for corpora)."""
         texts = _check_texts(X)
         y = np.asarray(y)

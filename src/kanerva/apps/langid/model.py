@@ -47,7 +47,7 @@ DEFAULTS = dict(model="bsc", dim=16384, ngram=(3, 4), seed=0, epochs=2, hv_epoch
                 example_ngrams=100, min_count=4, max_examples=100_000)
 """Default settings (see the module docstring for how they were chosen)."""
 
-CHUNK_LINES = 5_000  # texts per map task
+CHUNK_LINES = 20_000  # texts per map task: larger chunks amortize the work per chunk (docs/benchmarks.md)
 
 
 def make_classifier(**settings) -> NGramClassifier:
