@@ -116,6 +116,9 @@ def test_bad_input(data):
         NGramClassifier(epochs=-1).fit(["a b"], ["en"])
     with pytest.raises(ValueError, match="ngram"):
         NGramClassifier(ngram=9).fit(["a b"], ["en"])
+    for seed in (-1, 1.5, True):  # the passes' order is drawn from the seed: numpy needs >= 0
+        with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+            NGramClassifier(dim=64, seed=seed).fit(["the cat", "le chat"], ["en", "fr"])
 
 
 def test_projection_threads_do_not_change_the_model(data, monkeypatch):
