@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..vsa import MODELS
+from ._options import SEED, OutputFile
 
 
 def _fail(exc: Exception) -> None:
@@ -31,11 +32,11 @@ def langid() -> None:
 
 @langid.command()
 @click.argument("corpus_dir", type=click.Path(file_okay=False))
-@click.option("-o", "--output", "model_path", required=True, type=click.Path(dir_okay=False), help="Model file to write.")
+@click.option("-o", "--output", "model_path", required=True, type=OutputFile(), help="Model file to write.")
 @click.option("--ngram", type=int, multiple=True, help="N-gram size; repeat for a mixture (default 3 and 4).")
 @click.option("--dim", type=int, help="Dimension of the hypervectors.")
 @click.option("--model", type=click.Choice(sorted(MODELS)), help="Hypervector model.")
-@click.option("--seed", type=int, help="Seed of the letter vectors.")
+@click.option("--seed", type=SEED, help="Seed of the letter vectors.")
 @click.option("--epochs", type=int, help="Retraining passes (0: plain class profiles; default 2).")
 @click.option("--min-count", type=int, help="Leave out n-grams seen fewer times (default 4; lower it for a small corpus).")
 @click.option("--workers", type=int, help="Start a Dask LocalCluster with this many workers.")
@@ -55,7 +56,7 @@ def train(corpus_dir, model_path, ngram, dim, model, seed, epochs, min_count, wo
                                stats=stats, ngram=tuple(ngram) or None, dim=dim, model=model, seed=seed,
                                epochs=epochs, min_count=min_count)
         save_model(clf, model_path)
-    except (ValueError, TypeError, ImportError) as exc:
+    except (ValueError, TypeError, ImportError, OSError) as exc:
         _fail(exc)
     bad = sum(s.decode_errors for s in stats.values())
     empty = sum(s.empty_lines for s in stats.values())
@@ -150,7 +151,7 @@ def demo(as_json):
 
 @langid.command()
 @click.argument("model_path", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+@click.option("-o", "--output", required=True, type=OutputFile(), help="PNG file to write.")
 def plot(model_path, output):
     """Language geometry: clustered similarity heatmap of the class profiles."""
     from ..apps.langid.plot import plot_geometry
@@ -158,6 +159,6 @@ def plot(model_path, output):
     clf = _load(model_path)
     try:
         order = plot_geometry(clf, output)
-    except (ValueError, ImportError) as exc:
+    except (ValueError, ImportError, OSError) as exc:
         _fail(exc)
     click.echo(f"wrote {output} (order: {' '.join(order)})")

@@ -6,6 +6,8 @@ import json
 
 import click
 
+from ._options import SEED, OutputFile
+
 
 @click.group()
 def memory() -> None:
@@ -15,8 +17,8 @@ def memory() -> None:
 @memory.command()
 @click.argument("which", type=click.Choice(["hopfield", "dam", "modern", "sdm"]))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Also draw the curves to this PNG.")
-@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@click.option("--plot", "plot_path", type=OutputFile(), help="Also draw the curves to this PNG.")
+@click.option("--seed", default=0, show_default=True, type=SEED, help="Random seed.")
 def capacity(which: str, as_json: bool, plot_path: str | None, seed: int) -> None:
     """Measure a memory's capacity curve (small defaults; benchmarks/ runs larger ones).
 
@@ -35,5 +37,8 @@ def capacity(which: str, as_json: bool, plot_path: str | None, seed: int) -> Non
     if plot_path:
         from ..memory.plots import plot
 
-        plot(result, plot_path)
+        try:
+            plot(result, plot_path)
+        except (ImportError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(result, indent=1) if as_json else format_table(result))

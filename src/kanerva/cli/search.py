@@ -6,6 +6,8 @@ import json
 
 import click
 
+from ._options import SEED, OutputFile
+
 
 @click.group()
 def search() -> None:
@@ -27,10 +29,10 @@ def _ints(text: str) -> list[int]:
 @click.option("--cells", default=20_000, show_default=True, help="Kenyon cells of FlyHash.")
 @click.option("--fan-in", default=6, show_default=True, help="Inputs summed by each Kenyon cell.")
 @click.option("--queries", default=500, show_default=True, help="Random queries (of the 1,797 digits).")
-@click.option("--seed", default=0, show_default=True)
+@click.option("--seed", default=0, show_default=True, type=SEED, help="Random seed.")
 @click.option("--no-package", is_flag=True, help="Skip the flyhash PyPI package column (slow).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Save the curve as an image (needs matplotlib).")
+@click.option("--plot", type=OutputFile(), help="Save the curve as an image (needs matplotlib).")
 def flyhash_map_command(ks, cells, fan_in, queries, seed, no_package, as_json, plot) -> None:
     """FlyHash vs SimHash: MAP of the Hamming ranking on sklearn's digits (Dasgupta et al. 2017)."""
     from ..index.evaluate import flyhash_map, plot_flyhash_map
@@ -40,7 +42,7 @@ def flyhash_map_command(ks, cells, fan_in, queries, seed, no_package, as_json, p
                              seed=seed, package=not no_package)
         if plot:
             plot_flyhash_map(result, plot)
-    except (ValueError, RuntimeError) as exc:
+    except (ValueError, RuntimeError, ImportError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(result))
