@@ -24,6 +24,7 @@ import numba
 import numpy as np
 
 from ..vsa._simd import prefetch_span
+from .text_codepoints import normalized_texts
 
 
 MAX_N = 7  # the n of a code lives in its 3 low bits
@@ -54,17 +55,10 @@ def _letter_flags(size: int) -> np.ndarray:
     return np.fromiter((cat(chr(i))[0] in "LM" for i in range(size)), dtype=np.uint8, count=size)
 
 
-_SEPARATOR = "\x00"  # joins a chunk's texts: a control character (category Cc), so a boundary
-
-
-def codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Lowercased NFC code points of ``texts``, concatenated, and the offsets of each text.
-
-    The whole chunk is lowercased and normalized at once, joined by ``"\\x00"``: a control
-    character is neither cased nor case-ignorable, so it stops the one context-dependent
-    lowercasing (final sigma), and it is a starter that composes with nothing, so NFC never
-    reorders or composes across it; the result is the per-text result (a test checks it). Texts
-    that contain ``"\\x00"`` themselves are normalized one by one.
+def codepoints(texts) -> tuple[np.ndarray, np.ndarray]:
+    """Lowercased NFC code points of ``texts`` (str, or :class:`CodePointTexts` already made),
+    concatenated, and the offsets of each text (:mod:`kanerva.encoders.text_codepoints`: a
+    compiled pass with exactly Python's ``unicodedata.normalize("NFC", text.lower())``).
 
     Examples
     --------
@@ -72,36 +66,8 @@ def codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     >>> cps.tolist(), offsets.tolist()
     ([97, 98, 99], [0, 2, 3])
     """
-    if isinstance(texts, str):
-        raise TypeError("texts must be a sequence of str, got a single str (wrap it in a list)")
-    texts = texts if isinstance(texts, list) else list(texts)
-    try:
-        joined = _SEPARATOR.join(texts)
-    except TypeError:
-        joined = None
-    if joined is None or joined.count(_SEPARATOR) != max(len(texts) - 1, 0):
-        return _codepoints_one_by_one(texts)
-    cps = np.frombuffer(unicodedata.normalize("NFC", joined.lower()).encode("utf-32-le"), dtype=np.uint32)
-    offsets = np.empty(len(texts) + 1, dtype=np.int64)
-    offsets[0] = 0
-    if len(texts) > 1:
-        cuts = np.flatnonzero(cps == 0)  # lowercasing and NFC never make or remove a NUL
-        offsets[1:-1] = cuts - np.arange(cuts.size)
-        cps = cps[cps != 0]
-    offsets[-1] = cps.size
-    return cps, offsets
-
-
-def _codepoints_one_by_one(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    norm = []
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"text {i} is {type(t).__name__}, expected str (decode bytes first)")
-        norm.append(unicodedata.normalize("NFC", t.lower()))
-    offsets = np.zeros(len(norm) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, norm), dtype=np.int64, count=len(norm)), out=offsets[1:])
-    cps = np.frombuffer("".join(norm).encode("utf-32-le"), dtype=np.uint32)
-    return cps, offsets
+    texts = normalized_texts(texts)
+    return texts.cps, texts.offsets
 
 
 def _flags_for(cps: np.ndarray) -> np.ndarray:

@@ -37,6 +37,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..encoders.ngram_counts import Occurrences, recode
 from ..encoders.ngrams import (Alphabet, CountsSum, NGramCounts, NGramEncoder, check_ngram, codepoints, count_codepoints,
                                decode_codes, letter_ids, merge_counts, ngram_codes)
+from ..encoders.text_codepoints import CodePointTexts
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
 from ..vsa._bits import thread_pool
@@ -51,9 +52,12 @@ _BLOCK = 4096  # n-gram rows per feature block
 # ---- map tasks (module level: they travel to Dask workers) -------------------------------------
 
 
-def chunk_texts(item) -> tuple[int, list[str]]:
-    """``(class index, texts)`` of a chunk item: a list of texts, or an object with ``read()``."""
+def chunk_texts(item) -> tuple[int, list[str] | CodePointTexts]:
+    """``(class index, texts)`` of a chunk item: a list of texts, texts already normalized
+    (:class:`CodePointTexts`), or an object with ``read()``."""
     label, source = item
+    if isinstance(source, CodePointTexts):
+        return label, source
     return label, (source.read() if hasattr(source, "read") else list(source))
 
 

@@ -1,6 +1,7 @@
 """The shipped corpus keeps its promises, and the reader handles bad input with clear errors."""
 
 import gzip
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -133,7 +134,8 @@ def _lines(data: bytes) -> list[bytes]:
 
 
 PIECES = [b"abc", b"\n", b"\r\n", b"  ", b"\xef\xbb\xbf", b"\xff", b"\xe2\x82", "é".encode(), b"\xef\xbf\xbd",
-          "\u2028".encode(), "ελ".encode(), b"x" * 40]
+          "\u2028".encode(), "ελ".encode(), b"x" * 40, "ΟΔΟΣ".encode(), "İ".encode(), "e\u0301".encode(),
+          "𝐀".encode(), "\u3000".encode(), "\x85".encode()]
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from([1, 2, 5, 64, 1 << 20]))
@@ -144,12 +146,17 @@ def test_block_reading_matches_line_by_line_reading(tmp_path_factory, pieces, bl
     expected, expected_stats = _line_by_line(data)
     saved, corpus_module._BLOCK_BYTES = corpus_module._BLOCK_BYTES, block
     try:
-        stats = FileStats(path)
+        stats, normalized_stats = FileStats(path), FileStats(path)
         assert list(iter_texts(path, stats)) == expected
+        # the blocks as normalized code points (what training reads): the same texts and stats
+        blocks = list(corpus_module.iter_blocks(path, normalized_stats, normalized=True))
     finally:
         corpus_module._BLOCK_BYTES = saved
-    assert (stats.lines, stats.empty_lines, stats.decode_errors, stats.chars) == (
-        expected_stats.lines, expected_stats.empty_lines, expected_stats.decode_errors, expected_stats.chars)
+    normalized = [b.text(i) for b in blocks for i in range(len(b))]
+    assert normalized == [unicodedata.normalize("NFC", t.lower()) for t in expected]
+    for got in (stats, normalized_stats):
+        assert (got.lines, got.empty_lines, got.decode_errors, got.chars) == (
+            expected_stats.lines, expected_stats.empty_lines, expected_stats.decode_errors, expected_stats.chars)
 
 
 def test_byte_order_mark_and_crlf_are_not_text(tmp_path):
@@ -199,7 +206,7 @@ def test_corrupt_gzip_is_a_clear_error(tmp_path):
         read_corpus(tmp_path)
 
 
-def test_chunks_stream_every_text_once_in_bounded_pieces(tmp_path):
+def test_chunks_stream_every_text_once_in_bounded_pieces(tmp_path, monkeypatch):
     lines = [f"text number {i}" for i in range(25)]
     write(tmp_path / "aa.txt", ("\n".join(lines) + "\n").encode())
     write(tmp_path / "bb.txt", b"one\ntwo\n", compress=True)
@@ -208,6 +215,14 @@ def test_chunks_stream_every_text_once_in_bounded_pieces(tmp_path):
     assert [(label, len(c)) for label, c in chunks] == [("aa", 10), ("aa", 10), ("aa", 5), ("bb", 2)]
     assert [t for label, c in chunks if label == "aa" for t in c] == lines
     assert stats["aa"].lines == 25 and stats["bb"].chars == 6
+    normalized = list(iter_chunks(tmp_path, chunk_lines=10, normalized=True))
+    assert [(label, len(c)) for label, c in normalized] == [(label, len(c)) for label, c in chunks]
+    assert [c.text(i) for _, c in normalized for i in range(len(c))] == lines + ["one", "two"]
+    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", 16)  # chunks made of many blocks
+    for as_codepoints in (False, True):
+        small = list(iter_chunks(tmp_path, chunk_lines=10, normalized=as_codepoints))
+        assert [(label, len(c)) for label, c in small] == [(label, len(c)) for label, c in chunks]
+    assert [c.text(i) for _, c in small for i in range(len(c))] == lines + ["one", "two"]
     with pytest.raises(ValueError, match="chunk_lines"):
         next(iter_chunks(tmp_path, chunk_lines=0))
 

@@ -166,11 +166,16 @@ def test_default_pipeline_on_a_subset_of_the_shipped_corpus(tmp_path):
     assert report["n"] == 2100 and report["accuracy"] >= 0.98
 
 
-def test_training_memory_stays_bounded_as_the_corpus_grows(tmp_path):
-    """Streaming: the corpus is read in chunks and the retraining keeps at most max_examples per
-    class, so peak memory does not grow with the corpus (the same lines, read 4 and 16 times:
-    the vocabulary is the same, only the stream gets longer)."""
+def test_training_memory_stays_bounded_as_the_corpus_grows(tmp_path, monkeypatch):
+    """Streaming: the corpus is read in blocks and chunks and the retraining keeps at most
+    max_examples per class, so peak memory does not grow with the corpus (the same lines, read 4
+    and 16 times: the vocabulary is the same, only the stream gets longer). Blocks of 64 KB
+    (1 MB by default): both corpora's files are longer than a block."""
     import tracemalloc
+
+    from kanerva.apps.langid import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "_BLOCK_BYTES", 1 << 16)
 
     texts = read_corpus(shipped_corpus("train"), labels=["en", "fr", "de"], limit=1_500)
     peaks, n_chars = {}, {}

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ...encoders.text_codepoints import CodePointTexts, normalized_lines, normalized_texts
+
 LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "hu",
              "it", "lt", "lv", "nl", "pl", "pt", "ro", "sk", "sl", "sv")
 """The 21 labels of the shipped corpus (ISO 639-1 codes), sorted."""
@@ -138,13 +140,16 @@ def corpus_files(path: str | Path) -> dict[str, Path]:
 _BLOCK_BYTES = 1 << 20  # decompressed bytes per read: whole blocks are decoded and split in C
 
 
-def iter_blocks(file: str | Path, stats: FileStats | None = None) -> Iterator[list[str]]:
+def iter_blocks(file: str | Path, stats: FileStats | None = None,
+                normalized: bool = False) -> Iterator[list[str] | CodePointTexts]:
     """The texts of one label file, a list per block of about a megabyte (memory stays bounded).
 
     Lines are stripped of surrounding whitespace; empty lines are skipped. Bytes that are not
     UTF-8 are replaced by U+FFFD. Both are counted in ``stats`` when given. A block is decoded
     and split in one call each (reading line by line cost about 5 us a line); only a block
-    holding bad bytes is decoded line by line, to count them.
+    holding bad bytes is decoded line by line, to count them. With ``normalized``, a block is
+    :class:`~kanerva.encoders.text_codepoints.CodePointTexts` instead, the texts lowercased and
+    in NFC as code points (what n-gram counting reads), made without a str per line.
 
     Examples
     --------
@@ -152,9 +157,12 @@ def iter_blocks(file: str | Path, stats: FileStats | None = None) -> Iterator[li
     >>> blocks = list(iter_blocks(stats.path, stats))
     >>> blocks[0][0].split()[0], stats.lines == sum(map(len, blocks))
     ('Considérant', True)
+    >>> next(iter_blocks(stats.path, normalized=True)).text(0).split()[0]
+    'considérant'
     """
     file = Path(file)
     stats = stats if stats is not None else FileStats(file)
+    texts_of = _normalized_texts if normalized else _texts
     opener = gzip.open if file.name.endswith(".gz") else open
     try:
         with opener(file, "rb") as stream:
@@ -169,13 +177,26 @@ def iter_blocks(file: str | Path, stats: FileStats | None = None) -> Iterator[li
                     data, carry = data[:cut], data[cut:]
                 elif not data:
                     return
-                texts = _texts(data, stats) if data else []  # a block inside one long line
-                if texts:
+                texts = texts_of(data, stats) if data else []  # a block inside one long line
+                if len(texts):
                     yield texts
                 if not block:
                     return
     except (OSError, EOFError, zlib.error) as err:
         raise CorpusError(f"cannot read {file}: {err}") from err
+
+
+def _normalized_texts(data: bytes, stats: FileStats) -> CodePointTexts:
+    """:func:`_texts`, lowercased and in NFC as code points (the same stats)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # rare: the line-by-line path counts the bad bytes
+        return normalized_texts(_texts(data, stats))
+    texts, empty, chars = normalized_lines(text)
+    stats.empty_lines += empty
+    stats.lines += len(texts)
+    stats.chars += chars
+    return texts
 
 
 def _texts(data: bytes, stats: FileStats) -> list[str]:
@@ -213,7 +234,8 @@ def iter_texts(file: str | Path, stats: FileStats | None = None) -> Iterator[str
 
 
 def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
-                stats: dict[str, FileStats] | None = None) -> Iterator[tuple[str, list[str]]]:
+                stats: dict[str, FileStats] | None = None,
+                normalized: bool = False) -> Iterator[tuple[str, list[str] | CodePointTexts]]:
     """Stream a corpus as ``(label, texts)`` chunks of at most ``chunk_lines`` texts.
 
     For training on corpora larger than memory: only one chunk is held at a time. A label file
@@ -229,6 +251,8 @@ def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
         Read only these labels (each must have a file).
     stats : dict, optional
         Filled with one :class:`FileStats` per label as the files are read.
+    normalized : bool
+        Chunks of lowercased NFC code points instead of lists of str (see :func:`iter_blocks`).
 
     Examples
     --------
@@ -239,18 +263,23 @@ def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
     if not isinstance(chunk_lines, int) or chunk_lines < 1:
         raise ValueError(f"chunk_lines must be a positive integer, got {chunk_lines!r}")
     files = _select(corpus_files(path), labels, path)
+    concat = CodePointTexts.concat if normalized else (lambda parts: [t for part in parts for t in part])
     for label, file in files.items():
         file_stats = FileStats(file)
         if stats is not None:
             stats[label] = file_stats
-        chunk: list[str] = []
-        for texts in iter_blocks(file, file_stats):
-            chunk += texts
-            while len(chunk) >= chunk_lines:
-                yield label, chunk[:chunk_lines]
-                chunk = chunk[chunk_lines:]
-        if chunk:
-            yield label, chunk
+        parts, held = [], 0
+        for texts in iter_blocks(file, file_stats, normalized):
+            parts.append(texts)
+            held += len(texts)
+            if held >= chunk_lines:
+                chunk, start = concat(parts), 0
+                while held - start >= chunk_lines:
+                    yield label, chunk[start : start + chunk_lines]
+                    start += chunk_lines
+                parts, held = ([chunk[start:]], held - start) if held > start else ([], 0)
+        if held:
+            yield label, concat(parts)
         if file_stats.lines == 0:
             raise CorpusError(f"label {label!r} has no text: {file} has "
                               f"{file_stats.empty_lines} empty lines and no text")

@@ -86,7 +86,7 @@ def train_corpus(corpus_dir, workers: int | None = None, scheduler: str | None =
     stats = {} if stats is None else stats
 
     def chunks():
-        for label, texts in iter_chunks(corpus_dir, chunk_lines=chunk_lines, stats=stats):
+        for label, texts in iter_chunks(corpus_dir, chunk_lines=chunk_lines, stats=stats, normalized=True):
             yield index[label], texts
 
     clf = make_classifier(**settings)
