@@ -100,6 +100,43 @@ def test_max_examples_caps_the_retraining_examples_not_the_counts(data):
     assert len(classes) <= capped.n_examples_ < full.n_examples_ / 2
     assert np.array_equal(capped.class_counts_, full.class_counts_)
 
+    class AllAhead:
+        """Maps every chunk before folding any (as a cluster with a long window of tasks may)."""
+
+        def map_reduce(self, func, items, reduce, initial, shared=None, progress=None):
+            results = [func(item, shared) for item in items]
+            located = sum(r.occurrences is not None for r in results)
+            for r in results:
+                initial = reduce(initial, r)
+            self.located = located
+            return initial
+
+    ahead = AllAhead()
+    late = NGramClassifier(dim=256, epochs=1, max_examples=1).fit_chunks(chunks, classes, executor=ahead)
+    assert ahead.located == len(chunks)  # sent before any class had its examples: all located
+    assert late.n_examples_ == capped.n_examples_
+    assert np.array_equal(late.table_, capped.table_) and np.array_equal(late.class_counts_, capped.class_counts_)
+
+
+def test_chunks_past_the_example_cap_are_counted_without_occurrences(data):
+    (X, y), _ = data
+    classes = sorted(set(y))
+    chunks = [(classes.index(lab), X[i : i + 100]) for i, lab in zip(range(0, len(X), 100), y[::100])]
+    seen = []
+
+    class Recording:
+        def map_reduce(self, func, items, reduce, initial, shared=None, progress=None):
+            for item in items:
+                result = func(item, shared)
+                seen.append(result.occurrences is not None)
+                initial = reduce(initial, result)
+            return initial
+
+    NGramClassifier(dim=256, epochs=1, max_examples=1).fit_chunks(chunks, classes, executor=Recording())
+    # in order, only each class's first chunk is located: the rest come after its cap is reached
+    firsts = {label: i for i, (label, _) in reversed(list(enumerate(chunks)))}
+    assert seen == [i in firsts.values() for i in range(len(chunks))]
+
 
 def test_bad_input(data):
     with pytest.raises(ValueError, match="no text with letters"):

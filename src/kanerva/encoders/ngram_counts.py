@@ -317,9 +317,10 @@ def _find(slots, bits, code):
 
 
 @numba.njit(cache=True, nogil=True)
-def _hash_pass(codes, start, stop, slots, bits, used, ids):
-    # ids[p] = the id of codes[p], a new code getting the next id, for p in [start, stop); stops
-    # before a code that would fill the table past half. Returns (where it stopped, distinct).
+def _hash_pass(codes, start, stop, slots, bits, used, ids, counts):
+    # ids[p] = the id of codes[p], a new code getting the next id, and counts[id] += 1, for p in
+    # [start, stop); stops before a code that would fill the table past half (counts has room
+    # for that many ids). Returns (where it stopped, distinct).
     limit = slots.size >> 2
     for p in range(start, stop):
         if p + _AHEAD < stop:  # the slot the code _AHEAD positions on will probe first
@@ -332,7 +333,9 @@ def _hash_pass(codes, start, stop, slots, bits, used, ids):
             slots[2 * h] = codes[p]
             slots[2 * h + 1] = used
             used += 1
-        ids[p] = slots[2 * h + 1]
+        i = slots[2 * h + 1]
+        ids[p] = i
+        counts[i] += 1
     return stop, used
 
 
@@ -451,20 +454,23 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
     bits = max(12, int(n // 8).bit_length())  # distinct codes are a few % of the positions
     slots = np.zeros(2 << bits, dtype=dtype)
 
+    hits = np.zeros(1 << (bits - 1), dtype=np.int64)  # counts by id, room for a half-full table
+
     def grow(need):  # at least twice ``need`` slots: the table stays at most half full
-        nonlocal bits, slots
+        nonlocal bits, slots, hits
         while (1 << bits) < 2 * need:
             bits += 1
         grown = np.zeros(2 << bits, dtype=dtype)
         _rehash(slots, grown, bits)
         slots = grown
+        hits = np.concatenate([hits, np.zeros((1 << (bits - 1)) - hits.size, dtype=np.int64)])
 
     ids = np.empty(n, dtype=np.int32)
-    done, counted = _hash_pass(codes, 0, n, slots, bits, 0, ids)
+    done, counted = _hash_pass(codes, 0, n, slots, bits, 0, ids, hits)
     while done < n:
         grow(counted + 1)
-        done, counted = _hash_pass(codes, done, n, slots, bits, counted, ids)
-    direct = np.bincount(ids, minlength=counted)
+        done, counted = _hash_pass(codes, done, n, slots, bits, counted, ids, hits)
+    direct = hits[:counted]
     if (1 << bits) < 2 * counted * len(sizes):
         grow(counted * len(sizes))  # room for the suffixes
     live = np.flatnonzero(slots[0::2] != 0)

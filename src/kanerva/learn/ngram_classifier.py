@@ -71,20 +71,24 @@ def count_chunk(item, sizes: tuple[int, ...]) -> tuple[int, NGramCounts, int]:
 @dataclass
 class LocatedChunk:
     """A chunk counted for training: its counts, and where its n-grams occur (to become the
-    examples' vocabulary rows once the vocabulary is known, without reading the chunk again)."""
+    examples' vocabulary rows once the vocabulary is known, without reading the chunk again;
+    None for a chunk whose class had its examples already when it was sent)."""
 
     label: int
     counts: NGramCounts
     n_chars: int
-    occurrences: Occurrences
+    occurrences: Occurrences | None
     n_examples: int
 
 
 def count_and_locate(item, settings: tuple[tuple[int, ...], int]) -> LocatedChunk:
-    """Map step of a retrained fit: counts and occurrences of one chunk in one pass."""
+    """Map step of a retrained fit: counts and occurrences of one chunk in one pass. An item
+    ``(label, texts, False)`` wants its counts only."""
     sizes, example_ngrams = settings
-    label, texts = chunk_texts(item)
+    label, texts = chunk_texts(item[:2])
     cps, offsets = codepoints(texts)
+    if len(item) > 2 and not item[2]:
+        return LocatedChunk(label, count_codepoints(cps, offsets, sizes), int(cps.size), None, 0)
     counts, occ = count_codepoints(cps, offsets, sizes, occurrences=True)
     row_offsets = np.zeros(occ.text_rows.size + 1, dtype=np.int64)
     np.cumsum(occ.text_rows, out=row_offsets[1:])
@@ -232,12 +236,19 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
             self.n_chars_ += n_chars
             return acc
 
+        def items():
+            # a chunk is located while its class may still want examples: ``kept`` only grows,
+            # so a chunk sent without occurrences is one that ``add`` would not keep (exact on
+            # any executor, however far ahead of the folding it sends chunks)
+            for label, texts in source():
+                yield label, texts, bool(kept[label] < self.max_examples)
+
         self.n_chars_ = 0
         if retrain:  # one pass over the corpus: counts and occurrences together
-            task, shared = count_and_locate, (sizes, self.example_ngrams)
+            task, shared, chunk_items = count_and_locate, (sizes, self.example_ngrams), items()
         else:
-            task, shared = count_chunk, sizes
-        sums = executor.map_reduce(task, source(), add, [CountsSum() for _ in range(n_classes)], shared=shared,
+            task, shared, chunk_items = count_chunk, sizes, source()
+        sums = executor.map_reduce(task, chunk_items, add, [CountsSum() for _ in range(n_classes)], shared=shared,
                                    progress=progress)
         per_class = [total.result() for total in sums]
         for c, counts in enumerate(per_class):
