@@ -28,6 +28,41 @@ def test_sklearn_contract(data):
     assert scores.shape == (3,) and scores.min() > 0.85
 
 
+def test_sklearn_contract_without_the_base_classes(data):
+    """Tags, search, parameters, repr and the not-fitted error, as scikit-learn's own estimators."""
+    from sklearn.base import is_classifier
+    from sklearn.exceptions import NotFittedError
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv
+
+    _, (X, y) = data
+    clf = NGramClassifier(dim=256, ngram=3, epochs=1, example_ngrams=50)
+    assert is_classifier(clf) and isinstance(check_cv(3, y, classifier=True), StratifiedKFold)
+    search = GridSearchCV(clf, {"epochs": [0, 1]}, cv=2).fit(X, y)
+    assert search.best_params_["epochs"] in (0, 1) and search.best_estimator_.dim == 256
+    assert repr(clf) == "NGramClassifier(dim=256, epochs=1, example_ngrams=50, ngram=3)"
+    assert clf.set_params(seed=5) is clf and clf.get_params()["seed"] == 5
+    with pytest.raises(ValueError, match="invalid parameter 'dimension'"):
+        clf.set_params(dimension=3)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        NGramClassifier().predict(["text"])
+    fitted = NGramClassifier(dim=256, ngram=3, epochs=1).fit(X, y)
+    weights = np.where(np.asarray(y) == y[0], 3.0, 1.0)
+    right = fitted.predict(X) == np.asarray(y)
+    assert fitted.score(X, y, sample_weight=weights) == pytest.approx(np.average(right, weights=weights))
+
+
+def test_the_classifier_does_not_import_scikit_learn():
+    """Importing scikit-learn (and scipy.stats with it) costs ~2 s; the CLI's predict must not pay
+    it. (numba imports the top of scipy, to check its version: that part is cheap.)"""
+    import subprocess
+    import sys
+
+    code = ("import sys, kanerva.learn.ngram_classifier, kanerva.apps.langid.evaluate, kanerva.cli.langid; "
+            "print(sorted(m for m in sys.modules if m.startswith(('sklearn', 'scipy.stats'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("model,least", [("bsc", 0.85), ("map", 0.85), ("fhrr", 0.85), ("hrr", 0.7)])
 def test_every_model_learns(data, model, least):
     """HRR n-grams are blind to letter order (rotation commutes with convolution): lower bar."""

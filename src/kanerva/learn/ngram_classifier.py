@@ -31,8 +31,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted
 
 from ..encoders.ngram_counts import Occurrences, recode
 from ..encoders.ngrams import (Alphabet, CountsSum, NGramCounts, NGramEncoder, check_ngram, codepoints, count_codepoints,
@@ -43,6 +41,7 @@ from ..vsa import MODELS
 from ..vsa._bits import thread_pool
 from ..vsa.bit_projection import bit_table, weighted_bundle
 from . import _ngram_kernels as K
+from ._sklearn import ClassifierContract, check_fitted
 from .hypervector_features import feature_dim, real_features
 from .hypervector_passes import hv_pass
 
@@ -132,7 +131,7 @@ class PreparedChunk:
 # ---- the estimator -------------------------------------------------------------------------------
 
 
-class NGramClassifier(ClassifierMixin, BaseEstimator):
+class NGramClassifier(ClassifierContract):
     """Letter n-gram hypervector classifier (scikit-learn contract). See the module docstring.
 
     Parameters
@@ -407,7 +406,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     def profiles_(self) -> np.ndarray:
         """Class profiles ``P_c = sum_g count_c(g) HV(g)`` (classes x feature dim), the exact
         bundles of each class's training n-grams; made from the counts on first use."""
-        check_is_fitted(self, "class_counts_")
+        check_fitted(self, "class_counts_")
         if getattr(self, "_profiles", None) is None:
             self._profiles = self._bundles(self.class_counts_)
         return self._profiles
@@ -444,7 +443,7 @@ class NGramClassifier(ClassifierMixin, BaseEstimator):
     # ---- inference ---------------------------------------------------------------------------------
 
     def _rows(self, X):
-        check_is_fitted(self, "table_")
+        check_fitted(self, "table_")
         if not hasattr(self, "_scorer_cache"):
             self._scorer_cache = self._scorer()
         return self._scorer_cache.rows(_check_texts(X))
