@@ -1,6 +1,6 @@
 """Language-identification training as the corpus grows: speed and peak memory.
 
-    python -m benchmarks.langid_streaming [--times 1 4 16]
+    python -m benchmarks.langid_streaming [--times 1 4 16] [--workers N]
 
 The shipped training split (11.4 M characters, 21 languages) is written out read ``k`` times
 over (plain ``<label>.txt`` files in a temporary directory), for each ``k`` of ``--times``, and
@@ -33,7 +33,7 @@ _CHILD = r"""
 import json, resource, sys, time
 from kanerva.apps.langid.model import train_corpus
 cpu, wall = time.process_time(), time.perf_counter()
-clf = train_corpus(sys.argv[1])
+clf = train_corpus(sys.argv[1], workers=int(sys.argv[2]) or None)
 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
 print(json.dumps({"chars": clf.n_chars_, "cpu_s": cpu, "wall_s": wall, "vocabulary": int(clf.vocabulary_.size),
                   "examples": int(clf.n_examples_),
@@ -52,15 +52,16 @@ def write_corpus(directory: Path, times: int) -> None:
                 f.write(block)
 
 
-def fit_in_child(directory: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(directory)], check=True, capture_output=True,
-                         text=True)
+def fit_in_child(directory: Path, workers: int = 0) -> dict:
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(directory), str(workers)], check=True,
+                         capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--times", type=int, nargs="+", default=[1, 4, 16], help="copies of the train split")
+    ap.add_argument("--workers", type=int, default=0, help="Dask LocalCluster workers (0: in this process)")
     args = ap.parse_args(argv)
     runs = []
     fit_in_child_warm = False
@@ -68,9 +69,9 @@ def main(argv=None) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             write_corpus(Path(tmp), times)
             if not fit_in_child_warm:  # numba's cache filled before anything is timed
-                fit_in_child(Path(tmp))
+                fit_in_child(Path(tmp), args.workers)
                 fit_in_child_warm = True
-            run = {"times": times, **fit_in_child(Path(tmp))}
+            run = {"times": times, "workers": args.workers, **fit_in_child(Path(tmp), args.workers)}
         runs.append(run)
         print(run, flush=True)
     rows = []
@@ -85,7 +86,7 @@ def main(argv=None) -> None:
                      *margin, f"{r['vocabulary']:,}", f"{r['examples']:,}", f"{r['peak_rss_mb']:,.0f}"])
     print(markdown_table(["copies", "characters", "CPU s", "wall s", "M chars/s (CPU)", "M chars/s (wall)",
                           "marginal M chars/s (CPU)", "marginal (wall)", "V", "examples", "peak MB"], rows))
-    write_json("langid_streaming", {"runs": runs})
+    write_json("langid_streaming" + (f"_workers{args.workers}" if args.workers else ""), {"runs": runs})
 
 
 if __name__ == "__main__":
