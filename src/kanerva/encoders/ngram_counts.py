@@ -88,10 +88,10 @@ class Alphabet:
 
     @classmethod
     def from_codepoints(cls, cps: np.ndarray) -> Alphabet:
-        flags = _flags_for(cps)
+        flags = _flags_for(cps)  # covers every code point of cps
         seen = np.zeros(flags.size, dtype=np.uint8)
-        _mark_seen(cps, flags, seen)
-        return cls(" " + "".join(map(chr, np.flatnonzero(seen))))
+        _mark_seen(cps, seen)
+        return cls(" " + "".join(map(chr, np.flatnonzero(seen & flags))))
 
     def union(self, other: Alphabet) -> Alphabet:
         return Alphabet(" " + "".join(sorted(set(self.letters[1:]) | set(other.letters[1:]))))
@@ -110,10 +110,9 @@ class Alphabet:
 
 
 @numba.njit(cache=True, nogil=True)
-def _mark_seen(cps, flags, seen):
-    for c in cps:
-        if c < flags.size and flags[c]:
-            seen[c] = 1
+def _mark_seen(cps, seen):
+    for c in cps:  # every code point; the letters are picked out once, not per character
+        seen[c] = 1
 
 
 @numba.njit(cache=True, nogil=True)
