@@ -85,3 +85,31 @@ def test_non_text_is_refused_by_position():
         normalized_texts(["ok", b"bytes"])
     with pytest.raises(TypeError, match="single str"):
         normalized_texts("one text")
+
+
+UTF8_PIECES = [b"a", b" ", b"\n", b"\r", "é".encode(), "€".encode(), "𝐀".encode(), "\u3000".encode(), "\x85".encode(),
+               b"\xc0\xaf", b"\xe0\x80\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xf5", b"\xff", b"\x80",
+               b"\xe2\x82", b"\xf0\x9f", b"\xc3", b"\xef\xbb\xbf", b"\x00"]
+
+
+@given(st.lists(st.sampled_from(UTF8_PIECES), max_size=30))
+def test_scanning_bytes_agrees_with_python_decoding(pieces):
+    """scan_lines refuses exactly what Python's strict decoder refuses, and finds the lines
+    normalized_lines keeps, with their lengths once stripped."""
+    from kanerva.encoders.text_codepoints import scan_lines
+
+    data = b"".join(pieces)
+    scan = scan_lines(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        assert scan is None
+        return
+    assert scan is not None
+    starts, ends, chars, empty = scan
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    kept = [line.strip() for line in lines if line.strip()]
+    assert [data[a:b].decode().strip() for a, b in zip(starts, ends)] == kept
+    assert chars.tolist() == [len(t) for t in kept] and empty == len(lines) - len(kept)

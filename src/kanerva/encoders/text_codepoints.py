@@ -210,3 +210,90 @@ def normalized_lines(text: str) -> tuple[CodePointTexts, int, int]:
         starts, ends = starts[:-1], ends[:-1]
     texts, chars = _normalize(src, starts, ends, strip=True)
     return texts, int(starts.size - len(texts)), chars
+
+
+@numba.njit(cache=True, nogil=True)
+def _scan_kernel(data, space, starts, ends, chars):
+    # the lines of UTF-8 bytes (split at 10; a final newline ends the last line) that hold a
+    # non-whitespace character: byte starts/ends (the newline excluded) and code points once
+    # stripped. Returns (non-empty lines, empty lines), or (-1, 0) at the first byte sequence
+    # that is not UTF-8 (the strict rules of Python's decoder, Unicode table 3-7).
+    n = data.size
+    k = 0
+    empty = 0
+    line_start = 0
+    index = 0  # code points so far in this line
+    first = -1  # index of its first non-space code point
+    last = -1
+    i = 0
+    while i <= n:
+        if i == n or data[i] == 10:
+            if i < n or n == 0 or data[n - 1] != 10:  # what follows a final newline is no line
+                if first >= 0:
+                    starts[k] = line_start
+                    ends[k] = i
+                    chars[k] = last - first + 1
+                    k += 1
+                else:
+                    empty += 1
+            line_start = i + 1
+            index = 0
+            first = -1
+            last = -1
+            i += 1
+            continue
+        b = data[i]
+        if b < 0x80:
+            cp = np.int64(b)
+            size = 1
+        else:
+            low, high = 0x80, 0xBF
+            if 0xC2 <= b <= 0xDF:
+                size, cp = 2, np.int64(b & 0x1F)
+            elif 0xE0 <= b <= 0xEF:
+                size, cp = 3, np.int64(b & 0x0F)
+                if b == 0xE0:
+                    low = 0xA0
+                elif b == 0xED:
+                    high = 0x9F
+            elif 0xF0 <= b <= 0xF4:
+                size, cp = 4, np.int64(b & 0x07)
+                if b == 0xF0:
+                    low = 0x90
+                elif b == 0xF4:
+                    high = 0x8F
+            else:
+                return -1, 0
+            if i + size > n:
+                return -1, 0
+            for j in range(1, size):
+                c = data[i + j]
+                if c < low or c > high:
+                    return -1, 0
+                low, high = 0x80, 0xBF
+                cp = (cp << 6) | (c & 0x3F)
+        if not (cp < 0x10000 and space[cp]):
+            if first < 0:
+                first = index
+            last = index
+        index += 1
+        i += size
+    return k, empty
+
+
+def scan_lines(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
+    """The non-empty lines of UTF-8 ``data`` as :func:`normalized_lines` would find them, without
+    decoding: (byte starts, byte ends, characters once stripped, empty lines); None when ``data``
+    is not UTF-8.
+
+    >>> starts, ends, chars, empty = scan_lines(" ab \\n\\n é\\n".encode())
+    >>> starts.tolist(), ends.tolist(), chars.tolist(), empty
+    ([0, 6], [4, 9], [2, 1], 1)
+    """
+    array = np.frombuffer(data, dtype=np.uint8)
+    lines = data.count(b"\n") + 1
+    starts, ends, chars = (np.empty(lines, dtype=np.int64) for _ in range(3))
+    k, empty = _scan_kernel(array, _tables()[1], starts, ends, chars)
+    if k < 0:
+        return None
+    return starts[:k], ends[:k], chars[:k], int(empty)

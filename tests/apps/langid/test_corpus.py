@@ -3,8 +3,9 @@
 import gzip
 import unicodedata
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kanerva.apps.langid import corpus as corpus_module
@@ -159,6 +160,30 @@ def test_block_reading_matches_line_by_line_reading(tmp_path_factory, pieces, bl
             expected_stats.lines, expected_stats.empty_lines, expected_stats.decode_errors, expected_stats.chars)
 
 
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from([1, 2, 5, 64, 1 << 20]),
+       st.sampled_from([1, 2, 3, 10]))
+@example([b"abc", b"\n"] * 5, 1, 2)  # chunks gathered over several blocks
+@example([b"abc", b"\n", b"\xff\n", b"  \n", "é".encode(), b"\n"] * 3, 5, 2)  # blocks that are not UTF-8
+def test_raw_chunks_hold_the_same_texts_and_stats(tmp_path_factory, pieces, block, chunk_lines):
+    """What a cluster's workers read from raw chunks is what training here reads, chunk by chunk."""
+    data = b"".join(pieces) + b"x\n"  # at least one text
+    path = tmp_path_factory.mktemp("raw") / "xx.txt"
+    path.write_bytes(data)
+    saved, corpus_module._BLOCK_BYTES = corpus_module._BLOCK_BYTES, block
+    try:
+        here, there = {}, {}
+        chunks = list(iter_chunks(path.parent, chunk_lines, stats=here, normalized=True))
+        raw = list(corpus_module.iter_raw_chunks(path.parent, chunk_lines, stats=there))
+    finally:
+        corpus_module._BLOCK_BYTES = saved
+    assert [label for label, _ in raw] == [label for label, _ in chunks]
+    for (_, a), (_, b) in zip(chunks, raw):
+        read = b.read()
+        assert np.array_equal(a.cps, read.cps) and np.array_equal(a.offsets, read.offsets)
+    h, t = here["xx"], there["xx"]
+    assert (h.lines, h.empty_lines, h.decode_errors, h.chars) == (t.lines, t.empty_lines, t.decode_errors, t.chars)
+
+
 def test_byte_order_mark_and_crlf_are_not_text(tmp_path):
     write(tmp_path / "en.txt", b"\xef\xbb\xbfhello world\r\nsecond\r\n")
     assert read_corpus(tmp_path)["en"] == ["hello world", "second"]
@@ -185,6 +210,8 @@ def test_a_label_with_no_text_is_an_error_naming_the_file(tmp_path):
         read_corpus(tmp_path)
     with pytest.raises(CorpusError, match=r"'de' has no text"):
         list(iter_chunks(tmp_path))
+    with pytest.raises(CorpusError, match=r"'de' has no text: .*de\.txt has 3 empty lines"):
+        list(corpus_module.iter_raw_chunks(tmp_path))
     assert read_corpus(tmp_path, labels=["en"])["en"] == ["some text"]
 
 

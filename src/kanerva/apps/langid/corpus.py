@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ...encoders.text_codepoints import CodePointTexts, normalized_lines, normalized_texts
+import numpy as np
+
+from ...encoders.text_codepoints import CodePointTexts, normalized_lines, normalized_texts, scan_lines
 
 LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "hu",
              "it", "lt", "lv", "nl", "pl", "pt", "ro", "sk", "sl", "sv")
@@ -163,6 +165,15 @@ def iter_blocks(file: str | Path, stats: FileStats | None = None,
     file = Path(file)
     stats = stats if stats is not None else FileStats(file)
     texts_of = _normalized_texts if normalized else _texts
+    for data in _line_blocks(file):
+        texts = texts_of(data, stats)
+        if len(texts):
+            yield texts
+
+
+def _line_blocks(file: Path) -> Iterator[bytes]:
+    """The bytes of a label file (decompressed; without a UTF-8 byte-order mark) in blocks of
+    whole lines, about ``_BLOCK_BYTES`` each (a longer line is one block)."""
     opener = gzip.open if file.name.endswith(".gz") else open
     try:
         with opener(file, "rb") as stream:
@@ -177,9 +188,8 @@ def iter_blocks(file: str | Path, stats: FileStats | None = None,
                     data, carry = data[:cut], data[cut:]
                 elif not data:
                     return
-                texts = texts_of(data, stats) if data else []  # a block inside one long line
-                if len(texts):
-                    yield texts
+                if data:  # empty: a block inside one long line
+                    yield data
                 if not block:
                     return
     except (OSError, EOFError, zlib.error) as err:
@@ -203,20 +213,33 @@ def _texts(data: bytes, stats: FileStats) -> list[str]:
     """Non-empty stripped lines of whole lines of bytes (a final newline ends the last one)."""
     try:
         lines = data.decode("utf-8").split("\n")
+        if data.endswith(b"\n"):
+            lines.pop()  # what follows the final newline is no line
     except UnicodeDecodeError:
-        lines = []
-        for raw in data.split(b"\n"):
-            line = raw.decode("utf-8", errors="replace")
-            # count only the replacements, not U+FFFD characters really in the file
-            stats.decode_errors += line.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
-            lines.append(line)
-    if data.endswith(b"\n"):
-        lines.pop()  # what follows the final newline is no line
+        lines = _replacing_decode(_raw_lines(data), stats)
     texts = [t for t in map(str.strip, lines) if t]
     stats.empty_lines += len(lines) - len(texts)
     stats.lines += len(texts)
     stats.chars += sum(map(len, texts))
     return texts
+
+
+def _raw_lines(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()
+    return lines
+
+
+def _replacing_decode(raw_lines: list[bytes], stats: FileStats) -> list[str]:
+    """Lines decoded with bad bytes replaced by U+FFFD, counted in ``stats``."""
+    lines = []
+    for raw in raw_lines:
+        line = raw.decode("utf-8", errors="replace")
+        # count only the replacements, not U+FFFD characters really in the file
+        stats.decode_errors += line.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+        lines.append(line)
+    return lines
 
 
 def iter_texts(file: str | Path, stats: FileStats | None = None) -> Iterator[str]:
@@ -283,6 +306,85 @@ def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
         if file_stats.lines == 0:
             raise CorpusError(f"label {label!r} has no text: {file} has "
                               f"{file_stats.empty_lines} empty lines and no text")
+
+
+class RawLines:
+    """Whole lines of a label file as UTF-8 bytes: a chunk item for a cluster, read (decoded,
+    stripped, normalized: :meth:`read`) by the worker that counts it. One or two bytes a
+    character travel instead of the four of normalized code points, and the client only reads
+    the files and finds the line ends (:func:`iter_raw_chunks`)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self) -> CodePointTexts:
+        return _normalized_texts(self.data, FileStats(Path("-")))
+
+
+def iter_raw_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
+                    stats: dict[str, FileStats] | None = None) -> Iterator[tuple[str, RawLines]]:
+    """The chunks of :func:`iter_chunks` (the same texts, the same ``stats``) as undecoded
+    :class:`RawLines`, for map tasks that normalize their chunk themselves.
+
+    The line ends and the stats come from a compiled scan of the bytes
+    (:func:`kanerva.encoders.text_codepoints.scan_lines`); a block that is not UTF-8 is decoded
+    line by line here, to count its bad bytes.
+
+    Examples
+    --------
+    >>> [(label, len(raw.read())) for label, raw in iter_raw_chunks(shipped_corpus("udhr"), 50, ["en"])]
+    [('en', 50), ('en', 20)]
+    """
+    if not isinstance(chunk_lines, int) or chunk_lines < 1:
+        raise ValueError(f"chunk_lines must be a positive integer, got {chunk_lines!r}")
+    files = _select(corpus_files(path), labels, path)
+    for label, file in files.items():
+        file_stats = FileStats(file)
+        if stats is not None:
+            stats[label] = file_stats
+        pending: list[bytes] = []  # bytes of the chunk being gathered
+        held = 0  # its texts
+        for data in _line_blocks(file):
+            ends = _text_line_ends(data, file_stats)
+            done, i = 0, 0
+            while held + ends.size - i >= chunk_lines:
+                i += chunk_lines - held
+                cut = min(int(ends[i - 1]) + 1, len(data))  # after the newline of the chunk's last text
+                pending.append(data[done:cut])
+                yield label, RawLines(b"".join(pending))
+                pending, held, done = [], 0, cut
+            if done < len(data):
+                pending.append(data[done:])
+                held += ends.size - i
+        if held:
+            yield label, RawLines(b"".join(pending))
+        if file_stats.lines == 0:
+            raise CorpusError(f"label {label!r} has no text: {file} has "
+                              f"{file_stats.empty_lines} empty lines and no text")
+
+
+def _text_line_ends(data: bytes, stats: FileStats) -> np.ndarray:
+    """Byte offsets where the non-empty lines of ``data`` end (before their newline); counts
+    the lines, empty lines, characters and bad bytes in ``stats`` as :func:`_texts` does."""
+    scan = scan_lines(data)
+    if scan is not None:
+        _, ends, chars, empty = scan
+        stats.lines += ends.size
+        stats.empty_lines += empty
+        stats.chars += int(chars.sum())
+        return ends
+    raw_lines = _raw_lines(data)
+    ends, at = [], 0
+    for raw, line in zip(raw_lines, _replacing_decode(raw_lines, stats)):
+        text = line.strip()
+        if text:
+            ends.append(at + len(raw))
+            stats.lines += 1
+            stats.chars += len(text)
+        else:
+            stats.empty_lines += 1
+        at += len(raw) + 1
+    return np.array(ends, dtype=np.int64)
 
 
 def _select(files: dict[str, Path], labels, path) -> dict[str, Path]:

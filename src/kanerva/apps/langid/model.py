@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -38,7 +39,7 @@ from ...learn.hypervector_features import from_real_features
 from ...learn.ngram_classifier import NGramClassifier
 from ...parallel import executor
 from ...vsa import MODELS
-from .corpus import CorpusError, corpus_files, iter_chunks
+from .corpus import CorpusError, corpus_files, iter_chunks, iter_raw_chunks
 
 KIND = "langid-model"
 FORMAT_VERSION = 2  # 2: no class profiles in the file (made from the counts on use)
@@ -85,8 +86,14 @@ def train_corpus(corpus_dir, workers: int | None = None, scheduler: str | None =
     index = {label: i for i, label in enumerate(labels)}
     stats = {} if stats is None else stats
 
+    # here: chunks of normalized code points; on a cluster: raw lines, which each worker decodes
+    # and normalizes itself (the same texts: the client only finds line ends and ships 1-2 bytes
+    # a character instead of 4)
+    local = workers is None and scheduler is None
+    read = partial(iter_chunks, normalized=True) if local else iter_raw_chunks
+
     def chunks():
-        for label, texts in iter_chunks(corpus_dir, chunk_lines=chunk_lines, stats=stats, normalized=True):
+        for label, texts in read(corpus_dir, chunk_lines=chunk_lines, stats=stats):
             yield index[label], texts
 
     clf = make_classifier(**settings)
