@@ -14,7 +14,9 @@ character then passes the NFC quick check with combining class 0 (UAX #15), the 
 
 :func:`normalized_texts` does this for a sequence of texts; :func:`normalized_lines` for a block of
 UTF-8 lines as the corpus reader meets them (split at newlines, stripped, empty lines dropped).
-Both return :class:`CodePointTexts`.
+Both return :class:`CodePointTexts`. :func:`scan_lines` finds those lines and their stripped
+lengths in UTF-8 bytes without decoding them (what a cluster's client needs to cut chunks that
+its workers decode).
 
 Examples
 --------
