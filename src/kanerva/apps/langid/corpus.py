@@ -283,14 +283,9 @@ def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
     >>> [(label, len(texts)) for label, texts in chunks]
     [('en', 50), ('en', 20)]
     """
-    if not isinstance(chunk_lines, int) or chunk_lines < 1:
-        raise ValueError(f"chunk_lines must be a positive integer, got {chunk_lines!r}")
-    files = _select(corpus_files(path), labels, path)
+    _check_chunk_lines(chunk_lines)
     concat = CodePointTexts.concat if normalized else (lambda parts: [t for part in parts for t in part])
-    for label, file in files.items():
-        file_stats = FileStats(file)
-        if stats is not None:
-            stats[label] = file_stats
+    for label, file, file_stats in _label_files(path, labels, stats):
         parts, held = [], 0
         for texts in iter_blocks(file, file_stats, normalized):
             parts.append(texts)
@@ -303,6 +298,22 @@ def iter_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
                 parts, held = ([chunk[start:]], held - start) if held > start else ([], 0)
         if held:
             yield label, concat(parts)
+
+
+def _check_chunk_lines(chunk_lines) -> None:
+    if not isinstance(chunk_lines, int) or chunk_lines < 1:
+        raise ValueError(f"chunk_lines must be a positive integer, got {chunk_lines!r}")
+
+
+def _label_files(path, labels, stats: dict[str, FileStats] | None) -> Iterator[tuple[str, Path, FileStats]]:
+    """``(label, file, its FileStats)`` of the selected label files, the stats also put in
+    ``stats``; once the caller has read a file (asks for the next), a file without text is a
+    :class:`CorpusError`."""
+    for label, file in _select(corpus_files(path), labels, path).items():
+        file_stats = FileStats(file)
+        if stats is not None:
+            stats[label] = file_stats
+        yield label, file, file_stats
         if file_stats.lines == 0:
             raise CorpusError(f"label {label!r} has no text: {file} has "
                               f"{file_stats.empty_lines} empty lines and no text")
@@ -335,13 +346,8 @@ def iter_raw_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
     >>> [(label, len(raw.read())) for label, raw in iter_raw_chunks(shipped_corpus("udhr"), 50, ["en"])]
     [('en', 50), ('en', 20)]
     """
-    if not isinstance(chunk_lines, int) or chunk_lines < 1:
-        raise ValueError(f"chunk_lines must be a positive integer, got {chunk_lines!r}")
-    files = _select(corpus_files(path), labels, path)
-    for label, file in files.items():
-        file_stats = FileStats(file)
-        if stats is not None:
-            stats[label] = file_stats
+    _check_chunk_lines(chunk_lines)
+    for label, file, file_stats in _label_files(path, labels, stats):
         pending: list[bytes] = []  # bytes of the chunk being gathered
         held = 0  # its texts
         for data in _line_blocks(file):
@@ -358,9 +364,6 @@ def iter_raw_chunks(path: str | Path, chunk_lines: int = 10_000, labels=None,
                 held += ends.size - i
         if held:
             yield label, RawLines(b"".join(pending))
-        if file_stats.lines == 0:
-            raise CorpusError(f"label {label!r} has no text: {file} has "
-                              f"{file_stats.empty_lines} empty lines and no text")
 
 
 def _text_line_ends(data: bytes, stats: FileStats) -> np.ndarray:
@@ -499,17 +502,12 @@ def read_corpus(path: str | Path, labels=None, limit: int | None = None) -> Corp
     """
     if limit is not None and (not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
-    files = _select(corpus_files(path), labels, path)
     texts: dict[str, list[str]] = {}
     stats: dict[str, FileStats] = {}
-    for label, file in files.items():
-        stats[label] = FileStats(file)
+    for label, file, file_stats in _label_files(path, labels, stats):
         texts[label] = []
-        for text in iter_texts(file, stats[label]):
+        for text in iter_texts(file, file_stats):
             texts[label].append(text)
             if limit is not None and len(texts[label]) == limit:
                 break
-        if not texts[label]:
-            raise CorpusError(f"label {label!r} has no text: {file} has "
-                              f"{stats[label].empty_lines} empty lines and no text")
     return Corpus(Path(path), texts, stats)
