@@ -63,6 +63,14 @@ def test_the_classifier_does_not_import_scikit_learn():
     assert out.stdout.strip() == "[]"
 
 
+def test_the_package_exports_the_classifier():
+    """README's table names ``kanerva.learn.NGramClassifier``."""
+    import kanerva.learn
+
+    assert kanerva.learn.NGramClassifier is NGramClassifier
+    assert kanerva.learn.__all__ == ["NGramClassifier"]
+
+
 @pytest.mark.parametrize("model,least", [("bsc", 0.85), ("map", 0.85), ("fhrr", 0.85), ("hrr", 0.7)])
 def test_every_model_learns(data, model, least):
     """HRR n-grams are blind to letter order (rotation commutes with convolution): lower bar."""
