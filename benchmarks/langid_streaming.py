@@ -1,6 +1,6 @@
 """Language-identification training as the corpus grows: speed and peak memory.
 
-    python -m benchmarks.langid_streaming [--times 1 4 16] [--workers N]
+    python -m benchmarks.langid_streaming [--times 1 16 32] [--workers N]
 
 The shipped training split (11.4 M characters, 21 languages) is written out read ``k`` times
 over (plain ``<label>.txt`` files in a temporary directory), for each ``k`` of ``--times``, and
@@ -60,7 +60,7 @@ def fit_in_child(directory: Path, workers: int = 0) -> dict:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--times", type=int, nargs="+", default=[1, 4, 16], help="copies of the train split")
+    ap.add_argument("--times", type=int, nargs="+", default=[1, 16, 32], help="copies of the train split")
     ap.add_argument("--workers", type=int, default=0, help="Dask LocalCluster workers (0: in this process)")
     args = ap.parse_args(argv)
     runs = []

@@ -1,6 +1,6 @@
 """The published capacity curves of the associative memories, at benchmark sizes.
 
-    python -m benchmarks.memory_capacity                 # all four, about 10 minutes on 2 cores
+    python -m benchmarks.memory_capacity                 # all six runs, about 3 minutes on 2 cores
     python -m benchmarks.memory_capacity hopfield sdm    # some of them
 
 Runs the same library code as ``kanerva memory capacity`` (kanerva.memory.capacity) with larger

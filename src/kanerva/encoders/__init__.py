@@ -1,4 +1,4 @@
-"""Encoders: symbols, levels, n-grams and projections into a Space."""
+"""Encoders into a Space: keyed symbols (Codebook), letter n-grams (NGramEncoder), random indexing."""
 
 from .codebook import Codebook
 from .ngrams import NGramEncoder, next_letter

@@ -22,8 +22,10 @@ as in AdaptHD, Imani et al. 2019, and OnlineHD, Hernandez-Cano et al. 2021):
    its n-grams. N-grams never seen in training are left out of the text's vector: their vectors
    are random with respect to every class and add only cross-talk noise.
 
-All vector arithmetic runs on real feature rows (:mod:`.hypervector_features`) in blocks of
-n-grams, so memory stays ``O(block x D + V x classes)``.
+The D-dimensional work sweeps the vocabulary in blocks of n-grams: byte lookups on the packed bits
+for BSC and MAP (MAP vectors are the bipolar image of BSC ones; :mod:`kanerva.vsa.bit_projection`),
+real feature rows and BLAS for HRR and FHRR (:mod:`.hypervector_features`). Memory stays
+``O(block x D + V x classes)``; the online passes run on the n-gram x class table.
 """
 
 from __future__ import annotations
