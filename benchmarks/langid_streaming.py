@@ -1,6 +1,6 @@
 """Language-identification training as the corpus grows: speed and peak memory.
 
-    python -m benchmarks.langid_streaming [--times 1 16 32] [--workers N]
+    python -m benchmarks.langid_streaming [--times 1 16 32] [--workers N] [--tag TAG]
 
 The shipped training split (11.4 M characters, 21 languages) is written out read ``k`` times
 over (plain ``<label>.txt`` files in a temporary directory), for each ``k`` of ``--times``, and
@@ -62,6 +62,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--times", type=int, nargs="+", default=[1, 16, 32], help="copies of the train split")
     ap.add_argument("--workers", type=int, default=0, help="Dask LocalCluster workers (0: in this process)")
+    ap.add_argument("--tag", default="", help="suffix of the results file (langid_streaming_TAG.json)")
     args = ap.parse_args(argv)
     runs = []
     fit_in_child_warm = False
@@ -86,7 +87,9 @@ def main(argv=None) -> None:
                      *margin, f"{r['vocabulary']:,}", f"{r['examples']:,}", f"{r['peak_rss_mb']:,.0f}"])
     print(markdown_table(["copies", "characters", "CPU s", "wall s", "M chars/s (CPU)", "M chars/s (wall)",
                           "marginal M chars/s (CPU)", "marginal (wall)", "V", "examples", "peak MB"], rows))
-    write_json("langid_streaming" + (f"_workers{args.workers}" if args.workers else ""), {"runs": runs})
+    name = "langid_streaming" + (f"_workers{args.workers}" if args.workers else "") + (f"_{args.tag}" if args.tag else "")
+    write_json(name, {"command": "python -m benchmarks.langid_streaming " + " ".join(sys.argv[1:] if argv is None else argv),
+                      "runs": runs})
 
 
 if __name__ == "__main__":
