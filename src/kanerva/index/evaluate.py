@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..io import atomic_write
 from ..vsa._bits import hamming_matrix
 from .hashing import FlyHash, SimHash
 
@@ -162,5 +163,5 @@ def plot_flyhash_map(result: dict, path: str) -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=120))
     plt.close(fig)

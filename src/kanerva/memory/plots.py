@@ -10,6 +10,8 @@ True
 
 from __future__ import annotations
 
+from ..io import atomic_write
+
 
 def _pyplot():
     try:
@@ -88,5 +90,5 @@ def plot(result: dict, path) -> None:
     plt = _pyplot()
     {"hopfield": _hopfield, "dam": _dam, "modern": _modern, "sdm": _sdm}[result["experiment"]](result, plt)
     plt.tight_layout()
-    plt.savefig(path, dpi=80)
+    atomic_write(path, lambda f: plt.savefig(f, format="png", dpi=80))
     plt.close("all")

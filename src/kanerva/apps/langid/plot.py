@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...io import atomic_write
 from ...learn.ngram_classifier import NGramClassifier
 
 
@@ -57,6 +58,6 @@ def plot_geometry(clf: NGramClassifier, path) -> list[str]:
     ax.set_yticks(range(len(order)), [labels[i] for i in order])
     fig.colorbar(image, cax=fig.add_axes([0.85, 0.08, 0.03, 0.7]), label="profile cosine similarity")
     fig.suptitle(f"Language geometry ({clf.model.upper()}, D = {clf.dim}, n-grams {clf.ngram})")
-    fig.savefig(path, dpi=100)
+    atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=100))  # PNG at exactly ``path``
     plt.close(fig)
     return [labels[i] for i in order]
