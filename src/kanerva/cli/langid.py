@@ -92,6 +92,8 @@ def evaluate(model_path, test_dir, as_json):
         click.echo(f"  {label:<8}{100 * acc:7.2f}%  {('confused with ' + wrong) if wrong else ''}")
     if report["unknown_labels"]:
         click.echo(f"labels the model does not know (not scored): {report['unknown_labels']}")
+    if report["no_label"]:
+        click.echo(f"{report['no_label']} texts hold no n-gram the model knows: no label, counted wrong ('-')")
     if report["decode_errors"] or report["empty_lines"]:
         click.echo(f"skipped {report['empty_lines']} empty lines, replaced {report['decode_errors']} undecodable bytes")
 
@@ -108,7 +110,12 @@ def predict(model_path, text, top, as_json):
     clf = _load(model_path)
     bad = 0
     if text:
-        texts = list(text)
+        texts = []
+        for arg in text:  # bytes that were not UTF-8 arrive as surrogate escapes: replace and count
+            raw = arg.encode("utf-8", errors="surrogateescape")
+            line = raw.decode("utf-8", errors="replace")
+            bad += line.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+            texts.append(line)
     else:
         texts = []
         for raw in sys.stdin.buffer:
@@ -143,10 +150,22 @@ def demo(as_json):
     if as_json:
         click.echo(json.dumps(result))
         return
-    peers_file = Path("benchmarks/results/langid_peers.json")
-    peers = json.loads(peers_file.read_text()) if peers_file.exists() else None
-    for line in demo_table(result, peers):
+    for line in demo_table(result, _peers(Path(__file__).resolve().parents[3] / "benchmarks/results/langid_peers.json")):
         click.echo(line)
+
+
+def _peers(path) -> dict | None:
+    """The peers' accuracies of a source checkout (``python -m benchmarks.langid_peers``), or None
+    when there is no such file or it does not hold what the table needs."""
+    try:
+        peers = json.loads(path.read_text(encoding="utf-8"))
+        for split in ("test", "udhr"):
+            for name, run in peers.get(split, {}).items():
+                float(run["accuracy"])
+                [float(v) for v in run.get("per_label", {}).values()]
+        return peers
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 @langid.command()

@@ -48,6 +48,7 @@ from .hypervector_features import feature_dim, real_features
 from .hypervector_passes import hv_pass
 
 _BLOCK = 4096  # n-gram rows per feature block
+MAX_DIM = 1 << 24  # a block of n-gram vectors is _BLOCK x dim bits (8 GB at this bound)
 
 
 # ---- map tasks (module level: they travel to Dask workers) -------------------------------------
@@ -219,6 +220,8 @@ class NGramClassifier(ClassifierContract):
         source = chunks if callable(chunks) else (lambda: chunks)
         self.classes_ = np.asarray(classes)
         n_classes = len(self.classes_)
+        if n_classes < 2:
+            raise ValueError(f"a classifier needs at least two labels, got {[str(c) for c in self.classes_]}")
         sizes = check_ngram(self.ngram)
 
         retrain = self.epochs + self.hv_epochs > 0
@@ -254,7 +257,7 @@ class NGramClassifier(ClassifierContract):
         per_class = [total.result() for total in sums]
         for c, counts in enumerate(per_class):
             if counts is None or counts.codes.size == 0:
-                raise ValueError(f"label {self.classes_[c]!r} has no text with letters to learn from")
+                raise ValueError(f"label {str(self.classes_[c])!r} has no text with letters to learn from")
         self._set_vocabulary(per_class)
         self.history_ = []
         if retrain:
@@ -314,6 +317,8 @@ class NGramClassifier(ClassifierContract):
             low = 0 if name.endswith("epochs") else 1
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
                 raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
+        if isinstance(self.dim, bool) or not isinstance(self.dim, (int, np.integer)) or not 1 <= self.dim <= MAX_DIM:
+            raise ValueError(f"dim must be an integer between 1 and {MAX_DIM:,}, got {self.dim!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
         for name in ("step", "margin"):
@@ -458,7 +463,8 @@ class NGramClassifier(ClassifierContract):
         return np.divide(scores, norms[:, None], out=np.zeros_like(scores), where=norms[:, None] > 0)
 
     def similarity(self, X) -> np.ndarray:
-        """Cosine similarity of each text's vector to each class vector (n_texts, n_classes)."""
+        """Cosine similarity of each text's vector to each class vector (n_texts, n_classes), with
+        ``|x|`` taken as ``sqrt(D) |k|`` (exact as D grows; at small D it can leave [-1, 1])."""
         return self.decision_function(X) / np.linalg.norm(self.class_vectors_, axis=1)
 
     def predict(self, X) -> np.ndarray:

@@ -73,6 +73,81 @@ def test_model_file_round_trip_and_refusals(trained, tmp_path):
             load_model(tmp_path / f"{name}.kanerva")
 
 
+def _crafted(clf, path, arrays=None, meta=None):
+    """A copy of the saved model with some arrays or header fields replaced (a valid file)."""
+    saved, saved_meta = io.load(path, "langid-model", FORMAT_VERSION)
+    saved.update(arrays or {})
+    for key, value in (meta or {}).items():
+        if key in saved_meta["settings"]:
+            saved_meta["settings"][key] = value
+        else:
+            saved_meta[key] = value
+    out = path.parent / "crafted.kanerva"
+    io.save(out, "langid-model", FORMAT_VERSION, saved, saved_meta)
+    return out
+
+
+@pytest.mark.parametrize("change,why", [
+    ({"meta": {"n_chars": "lots"}}, "n_chars"),
+    ({"meta": {"alphabet": 5}}, "alphabet"),
+    ({"meta": {"alphabet": " zyx"}}, "alphabet"),
+    ({"meta": {"ngram": "ab"}}, "ngram"),
+    ({"meta": {"ngram": [5]}}, "n-gram sizes"),
+    ({"meta": {"dim": 2048}}, "class_vectors"),
+    ({"meta": {"dim": "abc"}}, "dim"),
+    ({"meta": {"labels": ["de", "de", "en", "fr"]}}, "labels repeat"),
+    ({"meta": {"labels": []}}, "labels"),
+    ({"arrays": {"class_vectors": np.zeros((4, 10), np.float32)}}, "class_vectors"),
+    ({"arrays": {"table": "nan"}}, "NaN"),
+    ({"arrays": {"table": "complex"}}, "table"),
+    ({"arrays": {"count_rows": "negative"}}, "out of range"),
+    ({"arrays": {"vocabulary": "zero"}}, "n-gram sizes"),
+    ({"arrays": {"vocabulary": "big"}}, "outside the alphabet"),
+])
+def test_inconsistent_model_files_are_refused(trained, change, why):
+    """Files that are whole and checksummed but whose contents do not fit together (crafted, or
+    written by a buggy tool) must not load into a model that gives wrong numbers."""
+    clf, path, _ = trained
+    saved, _ = io.load(path, "langid-model", FORMAT_VERSION)
+    arrays = {}
+    for name, how in change.get("arrays", {}).items():
+        if isinstance(how, np.ndarray):
+            arrays[name] = how
+        elif how == "nan":
+            arrays[name] = saved[name].copy()
+            arrays[name][3, 1] = np.nan
+        elif how == "complex":
+            arrays[name] = saved[name].astype(np.complex64)
+        elif how == "negative":
+            arrays[name] = saved[name].copy()
+            arrays[name][0] = -1
+        elif how == "zero":
+            arrays[name] = saved[name].copy()
+            arrays[name][0] = 0
+        elif how == "big":
+            arrays[name] = saved[name].copy()
+            arrays[name][0] = (len(clf.alphabet_) ** 3 + 5) * 8 + 3
+    bad = _crafted(clf, path, arrays, change.get("meta"))
+    with pytest.raises(io.ModelFileError, match=why):
+        load_model(bad)
+    r = CliRunner().invoke(main, ["langid", "predict", str(bad), "the cat"])
+    assert r.exit_code != 0 and "Traceback" not in r.output and str(bad) in r.output
+
+
+def test_evaluation_gives_no_label_to_text_the_model_cannot_read(trained, tmp_path):
+    """Text with no n-gram the model knows is wrong, counted as "-", not given to the first label."""
+    from kanerva.apps.langid.evaluate import evaluate_texts
+
+    clf, path, _ = trained
+    report = evaluate_texts(clf, ["日本語のテキスト", "1234 !!!", "Guten Morgen, wie geht es dir heute?"],
+                            ["en", "de", "de"])
+    assert report["no_label"] == 2 and report["correct"] == 1
+    assert report["confusions"] == {"en": {"-": 1}, "de": {"-": 1}}
+    (tmp_path / "en.txt").write_text("日本語のテキスト\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["langid", "evaluate", str(path), str(tmp_path)])
+    assert r.exit_code == 0 and "1 texts hold no n-gram the model knows" in r.output, r.output
+
+
 def test_unseen_script_and_empty_text(trained):
     clf, _, _ = trained
     out = identify(clf, ["日本語のテキストです", "", "Guten Morgen, wie geht es dir?"], top=2)
@@ -102,8 +177,26 @@ def test_corpus_errors(tmp_path):
     with pytest.raises(CorpusError, match="'fr' has no text"):
         train_corpus(tmp_path, dim=64)
     (tmp_path / "fr.txt").write_text("123 456\n")
-    with pytest.raises(ValueError, match="no text with letters"):
+    with pytest.raises(ValueError, match="label 'fr' has no text with letters"):
         train_corpus(tmp_path, dim=64)
+    (tmp_path / "fr.txt").write_text("le chat\n")
+    (tmp_path / "de.txt").symlink_to(tmp_path / "nowhere.txt")  # a broken link: not skipped silently
+    with pytest.raises(CorpusError, match="de.txt is named like a label file but is not a readable file"):
+        train_corpus(tmp_path, dim=64)
+    (tmp_path / "de.txt").unlink()
+    (tmp_path / "de.txt").mkdir()
+    with pytest.raises(CorpusError, match="not a readable file"):
+        train_corpus(tmp_path, dim=64)
+    (tmp_path / "de.txt").rmdir()
+    (tmp_path / "de.txt").write_bytes("der Hund\n".encode("utf-16"))
+    with pytest.raises(CorpusError, match="UTF-16 byte-order mark"):
+        train_corpus(tmp_path, dim=64)
+    (tmp_path / "de.txt").unlink()
+    (tmp_path / "fr.txt").unlink()
+    with pytest.raises(ValueError, match="at least two labels"):
+        train_corpus(tmp_path, dim=64)
+    with pytest.raises(ValueError, match="dim must be an integer between 1 and"):
+        train_corpus(tmp_path / "missing", dim=10**30)  # settings are checked before any reading
 
 
 def test_plot(trained, tmp_path):
@@ -151,6 +244,12 @@ def test_cli(trained, corpus, tmp_path):
     assert r.exit_code != 0 and "not a kanerva file" in r.output and "Traceback" not in r.output
     r = runner.invoke(main, ["langid", "plot", str(path), "-o", str(tmp_path / "p.png")])
     assert r.exit_code == 0 and (tmp_path / "p.png").exists()
+    r = runner.invoke(main, ["langid", "plot", str(path), "-o", str(tmp_path / "noext")])
+    assert r.exit_code == 0 and (tmp_path / "noext").read_bytes()[:4] == b"\x89PNG"  # the name given
+    assert not (tmp_path / "noext.png").exists()
+    # bytes that are not UTF-8 in an argument (a shell passes them as they are) are replaced and counted
+    r = runner.invoke(main, ["langid", "predict", str(path), "the cat \udcff"])
+    assert r.exit_code == 0 and "replaced 1 undecodable bytes" in r.output, r.output
 
 
 def test_default_pipeline_on_a_subset_of_the_shipped_corpus(tmp_path):
@@ -218,3 +317,17 @@ def test_identify_labels_what_predict_labels_when_cosine_ranks_otherwise(trained
     for i, o in enumerate(after):
         for label, sim in o["top"]:
             assert sim == pytest.approx(cosines[i, list(clf.classes_).index(label)], rel=1e-5, abs=1e-7)
+
+
+def test_demo_reads_the_peers_table_only_when_it_is_whole(tmp_path):
+    """The demo's peer columns come from the checkout's results file, never from the working
+    directory, and a malformed file leaves them out instead of failing the demo."""
+    from kanerva.cli.langid import _peers
+
+    path = tmp_path / "langid_peers.json"
+    for text in ["{not json", '{"test": {"x": {}}}', '{"test": {"x": {"accuracy": "high"}}}', "[1, 2]"]:
+        path.write_text(text)
+        assert _peers(path) is None
+    assert _peers(tmp_path / "missing.json") is None
+    path.write_text('{"test": {"x": {"accuracy": 0.9, "per_label": {"en": 1.0}}}}')
+    assert _peers(path)["test"]["x"]["accuracy"] == 0.9

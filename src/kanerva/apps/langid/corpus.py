@@ -125,11 +125,12 @@ def corpus_files(path: str | Path) -> dict[str, Path]:
     files: dict[str, Path] = {}
     for file in sorted(path.iterdir()):
         suffix = next((s for s in _SUFFIXES if file.name.endswith(s)), None)
-        if suffix is None or file.name.startswith(".") or not file.is_file():
+        if suffix is None or file.name.startswith(".") or file.name == suffix:
             continue
+        if not file.is_file():  # a label's data that cannot be read must not vanish silently
+            raise CorpusError(f"{file} is named like a label file but is not a readable file "
+                              "(a directory, a broken link or a special file)")
         label = file.name[: -len(suffix)]
-        if not label:
-            continue
         if label in files:
             raise CorpusError(f"label {label!r} has two files, {files[label].name} and "
                               f"{file.name}, in {path}: keep one")
@@ -180,6 +181,9 @@ def _line_blocks(file: Path) -> Iterator[bytes]:
             carry = stream.read(3)
             if carry == b"\xef\xbb\xbf":
                 carry = b""  # a UTF-8 byte-order mark is not text
+            elif carry[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raise CorpusError(f"{file} starts with a UTF-16 byte-order mark: corpus files must be "
+                                  f"UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)")
             while True:
                 block = stream.read(_BLOCK_BYTES)
                 data = carry + block

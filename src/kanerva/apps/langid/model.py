@@ -35,10 +35,9 @@ import numpy as np
 
 from ... import __version__, io
 from ...encoders.ngrams import Alphabet, check_ngram
-from ...learn.hypervector_features import from_real_features
+from ...learn.hypervector_features import feature_dim, from_real_features
 from ...learn.ngram_classifier import NGramClassifier
 from ...parallel import executor
-from ...vsa import MODELS
 from .corpus import CorpusError, corpus_files, iter_chunks, iter_raw_chunks
 
 KIND = "langid-model"
@@ -64,7 +63,9 @@ def make_classifier(**settings) -> NGramClassifier:
         raise TypeError(f"unknown setting(s) {sorted(unknown)}; known: {sorted(DEFAULTS)}")
     if isinstance(params["ngram"], (list, tuple)):
         params["ngram"] = tuple(check_ngram(params["ngram"]))
-    return NGramClassifier(**params)
+    clf = NGramClassifier(**params)
+    clf._check_params()  # bad settings fail here, before a corpus is read
+    return clf
 
 
 def train_texts(texts, labels, **settings) -> NGramClassifier:
@@ -81,6 +82,7 @@ def train_corpus(corpus_dir, workers: int | None = None, scheduler: str | None =
     same bit for bit as the one trained here. ``stats`` (a dict) is filled with one
     :class:`~kanerva.apps.langid.corpus.FileStats` per label (decoding errors, empty lines).
     """
+    clf = make_classifier(**settings)  # bad settings fail before the corpus is read
     files = corpus_files(corpus_dir)
     labels = list(files)
     index = {label: i for i, label in enumerate(labels)}
@@ -96,7 +98,6 @@ def train_corpus(corpus_dir, workers: int | None = None, scheduler: str | None =
         for label, texts in read(corpus_dir, chunk_lines=chunk_lines, stats=stats):
             yield index[label], texts
 
-    clf = make_classifier(**settings)
     with executor(workers=workers, scheduler=scheduler) as ex:
         clf.fit_chunks(chunks, labels, executor=ex, progress=progress)
     return clf
@@ -144,32 +145,74 @@ def save_model(clf: NGramClassifier, path: str | os.PathLike) -> None:
 
 
 def load_model(path: str | os.PathLike) -> NGramClassifier:
-    """Read a model written by :func:`save_model`; refuses foreign, other-version or broken files."""
+    """Read a model written by :func:`save_model`; refuses foreign, other-version or broken files
+    (settings of the wrong type, arrays whose shapes, types or values do not fit the settings)."""
     arrays, meta = io.load(path, KIND, FORMAT_VERSION)
     try:
         settings = dict(meta["settings"])
         settings["ngram"] = tuple(settings["ngram"])
-        labels = list(meta["labels"])
-        alphabet = Alphabet(meta["alphabet"])
         clf = NGramClassifier(**settings)
-        if clf.model not in MODELS:
-            raise ValueError(f"unknown model {clf.model!r}")
-        v, c = arrays["table"].shape
+        clf._check_params()
+        labels = meta["labels"]
+        if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+            raise ValueError("labels must be a non-empty list of strings")
+        if len(set(labels)) != len(labels):
+            raise ValueError("labels repeat")
+        alphabet = _checked_alphabet(meta["alphabet"])
+        table = _checked_array(arrays, "table", np.float32, 2)
+        v, c = table.shape
+        vocabulary = _checked_array(arrays, "vocabulary", np.int64, 1, (v,))
+        _check_codes(vocabulary, len(alphabet), check_ngram(clf.ngram))
+        vectors = _checked_array(arrays, "class_vectors", np.float32, 2, (len(labels), feature_dim(clf.space_)))
+        rows = _checked_array(arrays, "count_rows", np.int32, 1)
+        cols = _checked_array(arrays, "count_cols", np.int32, 1, rows.shape)
+        values = _checked_array(arrays, "count_values", np.int64, 1, rows.shape)
+        if c != len(labels):
+            raise ValueError(f"the table has {c} columns for {len(labels)} labels")
+        if rows.size and (rows.min() < 0 or rows.max() >= v or cols.min() < 0 or cols.max() >= c or values.min() < 0):
+            raise ValueError("class counts out of range")
         counts = np.zeros((v, c), dtype=np.int64)
-        counts[arrays["count_rows"], arrays["count_cols"]] = arrays["count_values"]
-        if arrays["vocabulary"].shape != (v,) or c != len(labels) or arrays["class_vectors"].shape[0] != c:
-            raise ValueError("array shapes do not agree with each other")
+        counts[rows, cols] = values
+        history = [float(h) for h in meta.get("history", [])]
+        n_chars = meta.get("n_chars", 0)
+        if isinstance(n_chars, bool) or not isinstance(n_chars, int) or n_chars < 0:
+            raise ValueError(f"n_chars must be a non-negative integer, got {n_chars!r}")
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise io.ModelFileError(f"{path}: not a valid langid model ({exc})") from None
     clf.classes_ = np.asarray(labels)
     clf.alphabet_ = alphabet
-    clf.vocabulary_ = arrays["vocabulary"]
-    clf.table_ = np.ascontiguousarray(arrays["table"], dtype=np.float32)
-    clf.class_vectors_ = arrays["class_vectors"].astype(np.float64)
+    clf.vocabulary_ = vocabulary
+    clf.table_ = np.ascontiguousarray(table)
+    clf.class_vectors_ = vectors.astype(np.float64)
     clf.class_counts_ = counts
-    clf.history_ = list(meta.get("history", []))
-    clf.n_chars_ = int(meta.get("n_chars", 0))
+    clf.history_ = history
+    clf.n_chars_ = n_chars
     return clf
+
+
+def _checked_array(arrays, name, dtype, ndim, shape=None) -> np.ndarray:
+    arr = arrays[name]
+    if arr.dtype != dtype or arr.ndim != ndim or (shape is not None and arr.shape != tuple(shape)):
+        want = f"{np.dtype(dtype)} of shape {tuple(shape)}" if shape is not None else f"{ndim}-d {np.dtype(dtype)}"
+        raise ValueError(f"array {name!r} is {arr.dtype} of shape {arr.shape}, expected {want}")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(f"array {name!r} holds NaN or infinite values")
+    return arr
+
+
+def _checked_alphabet(letters) -> Alphabet:
+    if not isinstance(letters, str) or not letters.startswith(" ") or list(letters[1:]) != sorted(set(letters[1:])) \
+            or " " in letters[1:]:
+        raise ValueError("the alphabet must be a space followed by distinct letters in code-point order")
+    return Alphabet(letters)
+
+
+def _check_codes(codes: np.ndarray, base: int, sizes: tuple[int, ...]) -> None:
+    n = codes & 7
+    if codes.size and (codes.min() < 1 or not np.isin(n, sizes).all()):
+        raise ValueError("the vocabulary holds codes of n-gram sizes the settings do not have")
+    if codes.size and ((codes >> 3).astype(np.float64) >= float(base) ** n).any():  # floats: base**7 may not fit
+        raise ValueError("the vocabulary holds codes of letters outside the alphabet")
 
 
 __all__ = ["DEFAULTS", "FORMAT_VERSION", "KIND", "CorpusError", "make_classifier", "train_texts",
