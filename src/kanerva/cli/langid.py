@@ -63,6 +63,11 @@ def train(corpus_dir, model_path, ngram, dim, model, seed, epochs, min_count, wo
     click.echo(f"{len(clf.classes_)} labels, {clf.n_chars_:,} characters, {clf.vocabulary_.size:,} n-grams "
                f"({100 * clf.vocabulary_coverage_:.1f}% of the n-grams in the text); "
                f"skipped {empty} empty lines, replaced {bad} undecodable bytes; wrote {model_path}")
+    for file_stats in stats.values():  # which files: a file in another encoding shows up here
+        if file_stats.decode_errors:
+            click.echo(f"  {file_stats.path.name}: {file_stats.decode_errors} undecodable bytes in "
+                       f"{file_stats.lines:,} lines (is it UTF-8?)",
+                       err=True)
     if clf.vocabulary_coverage_ < 0.5:
         click.echo(f"warning: n-grams seen at least {clf.min_count} times are only "
                    f"{100 * clf.vocabulary_coverage_:.1f}% of the training n-grams: the corpus is small for "
@@ -118,7 +123,9 @@ def predict(model_path, text, top, as_json):
             texts.append(line)
     else:
         texts = []
-        for raw in sys.stdin.buffer:
+        for i, raw in enumerate(sys.stdin.buffer):
+            if i == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a UTF-8 byte-order mark is not text (the corpus reader drops it too)
             line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
             bad += line.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
             texts.append(line)

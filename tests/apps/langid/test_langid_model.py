@@ -214,6 +214,7 @@ def test_cli(trained, corpus, tmp_path):
                              "--dim", "512", "--model", "map", "--seed", "3"])
     assert r.exit_code == 0, r.output
     assert "replaced 8 undecodable bytes" in r.output and model.exists()
+    assert "de.txt: 2 undecodable bytes in 2,001 lines" in r.output  # which files, too
     assert "warning" not in r.output  # 2,000 lines a language: the default min_count keeps most n-grams
     # a tiny corpus: the default min_count keeps little of it, which the CLI says; --min-count 1 keeps all
     tiny = tmp_path / "tiny"
@@ -248,6 +249,8 @@ def test_cli(trained, corpus, tmp_path):
     assert r.exit_code == 0 and (tmp_path / "noext").read_bytes()[:4] == b"\x89PNG"  # the name given
     assert not (tmp_path / "noext.png").exists()
     # bytes that are not UTF-8 in an argument (a shell passes them as they are) are replaced and counted
+    r = runner.invoke(main, ["langid", "predict", str(path), "--json"], input=b"\xef\xbb\xbfthe cat\n")
+    assert json.loads(r.output)["text"] == "the cat"  # a byte-order mark is not text
     r = runner.invoke(main, ["langid", "predict", str(path), "the cat \udcff"])
     assert r.exit_code == 0 and "replaced 1 undecodable bytes" in r.output, r.output
 
