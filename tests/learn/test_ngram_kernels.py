@@ -73,13 +73,14 @@ def test_score_examples_exact(n_classes, dtype):
 def test_best_classes_exact(n_classes, dtype):
     rows, bounds, _, table = _data(n_classes, 100 + n_classes, dtype=dtype)
     sums = _sums(rows, bounds, table, np.float32)  # float32 running sums, as the kernel
-    np.testing.assert_array_equal(K.best_classes(rows, bounds, table), np.argmax(sums, axis=1))
+    known = [bool((rows[a:b] >= 0).any()) for a, b in zip(bounds[:-1], bounds[1:])]
+    np.testing.assert_array_equal(K.best_classes(rows, bounds, table), np.where(known, np.argmax(sums, axis=1), -1))
 
 
 def test_best_classes_ties_first():
     table = np.ones((3, 21), np.float32)
-    rows = np.array([0, 1, 2, -1], np.int32)
-    assert K.best_classes(rows, np.array([0, 2, 4, 4]), table).tolist() == [0, 0, 0]
+    rows = np.array([0, 1, 2, -1, -1], np.int32)
+    assert K.best_classes(rows, np.array([0, 2, 4, 4, 5]), table).tolist() == [0, 0, -1, -1]  # no known row: -1
 
 
 @pytest.mark.parametrize("n_classes", CLASSES)

@@ -511,6 +511,14 @@ def _best(rows, bounds, table, out):
     n_classes = table.shape[1]
     scores = np.zeros(n_classes, dtype=np.float32)
     for e in range(bounds.size - 1):
+        known = False
+        for i in range(bounds[e], bounds[e + 1]):
+            if rows[i] >= 0:
+                known = True
+                break
+        if not known:
+            out[e] = -1
+            continue
         _sum_rows(rows, bounds[e], bounds[e + 1], table, scores)
         best = 0
         for c in range(1, n_classes):
@@ -520,10 +528,11 @@ def _best(rows, bounds, table, out):
 
 
 def best_classes(rows: np.ndarray, bounds: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Index of the best class of each example: the argmax of its summed table rows (first on ties).
+    """Index of the best class of each example: the argmax of its summed table rows (first on
+    ties); -1 for an example with no known row (nothing to rank the classes by).
 
-    >>> best_classes(np.array([0, 1, 1]), np.array([0, 1, 3]), np.array([[1, 0], [0, 1]], np.float32)).tolist()
-    [0, 1]
+    >>> best_classes(np.array([0, 1, 1, -1]), np.array([0, 1, 3, 4]), np.array([[1, 0], [0, 1]], np.float32)).tolist()
+    [0, 1, -1]
     """
     out = np.empty(bounds.size - 1, dtype=np.int64)
     _best(rows, np.ascontiguousarray(bounds, dtype=np.int64), _float_table(table), out)

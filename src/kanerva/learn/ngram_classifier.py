@@ -468,9 +468,17 @@ class NGramClassifier(ClassifierContract):
         return self.decision_function(X) / np.linalg.norm(self.class_vectors_, axis=1)
 
     def predict(self, X) -> np.ndarray:
-        """Labels of the texts: the class with the highest score (no norm needed for the argmax)."""
+        """Labels of the texts: the class with the highest score (no norm needed for the argmax);
+        the first class for a text with no n-gram the model has seen (see :meth:`predict_index`)."""
+        index = self.predict_index(X)  # checks that the model is fitted
+        return self.classes_[np.maximum(index, 0)]
+
+    def predict_index(self, X) -> np.ndarray:
+        """Index into ``classes_`` of each text's label, -1 for a text none of whose n-grams the
+        model has seen (no letters, or only a script absent from training): evaluation counts
+        those as unlabelled, where ``predict`` must name a class."""
         rows, offsets = self._rows(X)
-        return self.classes_[K.best_classes(rows, offsets, self.table_)]
+        return K.best_classes(rows, offsets, self.table_)
 
 
 def _check_texts(X) -> list[str]:

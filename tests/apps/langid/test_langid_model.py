@@ -142,6 +142,9 @@ def test_evaluation_gives_no_label_to_text_the_model_cannot_read(trained, tmp_pa
     report = evaluate_texts(clf, ["日本語のテキスト", "1234 !!!", "Guten Morgen, wie geht es dir heute?"],
                             ["en", "de", "de"])
     assert report["no_label"] == 2 and report["correct"] == 1
+    index = clf.predict_index(["日本語のテキスト", "Guten Morgen, wie geht es dir heute?"])
+    assert index[0] == -1 and clf.classes_[index[1]] == "de"
+    assert clf.predict(["日本語のテキスト"])[0] == clf.classes_[0]  # predict must name a class
     assert report["confusions"] == {"en": {"-": 1}, "de": {"-": 1}}
     (tmp_path / "en.txt").write_text("日本語のテキスト\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["langid", "evaluate", str(path), str(tmp_path)])

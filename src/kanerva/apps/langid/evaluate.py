@@ -45,11 +45,10 @@ def evaluate_texts(clf: NGramClassifier, texts, labels) -> dict:
     texts = [texts[i] for i in keep]
     truth = np.array([labels[i] for i in keep])
     start = time.perf_counter()
-    scores = clf.decision_function(texts)
-    predicted = np.asarray(clf.classes_).astype(str)[scores.argmax(axis=1)]
+    index = clf.predict_index(texts)
     seconds = time.perf_counter() - start
-    unseen = ~(scores != 0).any(axis=1)
-    predicted[unseen] = NO_LABEL
+    unseen = index < 0
+    predicted = np.where(unseen, NO_LABEL, np.asarray(clf.classes_).astype(str)[np.maximum(index, 0)])
     right = predicted == truth
     per_label, confusions = {}, {}
     for label in sorted(set(truth)):
