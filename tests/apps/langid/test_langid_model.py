@@ -337,3 +337,16 @@ def test_demo_reads_the_peers_table_only_when_it_is_whole(tmp_path):
     assert _peers(tmp_path / "missing.json") is None
     path.write_text('{"test": {"x": {"accuracy": 0.9, "per_label": {"en": 1.0}}}}')
     assert _peers(path)["test"]["x"]["accuracy"] == 0.9
+
+
+@pytest.mark.parametrize("model", ["bsc", "map", "hrr", "fhrr"])
+def test_every_model_round_trips_through_its_checks(model, tmp_path):
+    """load_model's checks (shapes against dim, codes against the n-gram sizes) accept every model."""
+    from kanerva.apps.langid.model import train_texts
+
+    X = ["the cat sat on the mat", "le chat est sur le tapis", "der Hund schläft", "ο σκύλος κοιμάται"] * 5
+    y = ["en", "fr", "de", "el"] * 5
+    clf = train_texts(X, y, model=model, dim=300, ngram=(1, 2, 5), min_count=1)
+    save_model(clf, tmp_path / "m.kanerva")
+    back = load_model(tmp_path / "m.kanerva")
+    assert np.array_equal(back.table_, clf.table_) and back.predict(X).tolist() == clf.predict(X).tolist()
