@@ -113,22 +113,15 @@ def predict(model_path, text, top, as_json):
     from ..apps.langid.evaluate import identify
 
     clf = _load(model_path)
-    bad = 0
-    if text:
-        texts = []
-        for arg in text:  # bytes that were not UTF-8 arrive as surrogate escapes: replace and count
-            raw = arg.encode("utf-8", errors="surrogateescape")
-            line = raw.decode("utf-8", errors="replace")
-            bad += line.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
-            texts.append(line)
+    if text:  # bytes of an argument that were not UTF-8 arrive as surrogate escapes
+        raws = [arg.encode("utf-8", errors="surrogateescape") for arg in text]
     else:
-        texts = []
-        for i, raw in enumerate(sys.stdin.buffer):
-            if i == 0 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]  # a UTF-8 byte-order mark is not text (the corpus reader drops it too)
-            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-            bad += line.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
-            texts.append(line)
+        raws = [raw.rstrip(b"\r\n") for raw in sys.stdin.buffer]
+        if raws and raws[0].startswith(b"\xef\xbb\xbf"):
+            raws[0] = raws[0][3:]  # a UTF-8 byte-order mark is not text (the corpus reader drops it too)
+    texts = [raw.decode("utf-8", errors="replace") for raw in raws]
+    # count only the replacements, not U+FFFD characters really in the input
+    bad = sum(t.count("\ufffd") - raw.count(b"\xef\xbf\xbd") for t, raw in zip(texts, raws))
     try:
         results = identify(clf, texts, top=top)
     except ValueError as exc:
