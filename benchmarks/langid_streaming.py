@@ -10,8 +10,8 @@ size: characters, CPU and wall seconds, characters per second, the vocabulary, t
 examples kept (at most ``max_examples`` per class) and the peak memory; and, between consecutive
 sizes, the marginal rate (extra characters / extra seconds), what training costs per character
 once the parts that do not grow with the corpus are paid; and where each fit's CPU time went
-(the map step, which grows with the corpus, and the steps that grow with the vocabulary or the
-capped retraining examples).
+(``NGramClassifier.fit_timings_``: counting, which grows with the corpus, and the steps that grow
+with the vocabulary or the capped retraining examples).
 
 Repeating the text keeps the set of distinct n-grams but not the vocabulary: n-grams seen fewer
 than ``min_count`` times in one copy pass the threshold in several, so V grows with ``k`` (and
@@ -34,24 +34,11 @@ from ._util import markdown_table, write_json
 _CHILD = r"""
 import json, resource, sys, time
 from kanerva.apps.langid.model import train_corpus
-from kanerva.learn.ngram_classifier import NGramClassifier
-phases = {}
-def timed(name):  # CPU seconds of one step of the fit, summed over its calls
-    step = getattr(NGramClassifier, name)
-    def run(*args, **kwargs):
-        start = time.process_time()
-        try:
-            return step(*args, **kwargs)
-        finally:
-            phases[name] = phases.get(name, 0.0) + time.process_time() - start
-    setattr(NGramClassifier, name, run)
-for name in ("_set_vocabulary", "_examples", "_online", "_bundles", "_make_table"):
-    timed(name)
 cpu, wall = time.process_time(), time.perf_counter()
 clf = train_corpus(sys.argv[1], workers=int(sys.argv[2]) or None)
 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
 print(json.dumps({"chars": clf.n_chars_, "cpu_s": cpu, "wall_s": wall, "vocabulary": int(clf.vocabulary_.size),
-                  "examples": int(clf.n_examples_), "phases_cpu_s": phases,
+                  "examples": int(clf.n_examples_), "steps": clf.fit_timings_,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -103,22 +90,19 @@ def main(argv=None) -> None:
     print(markdown_table(["copies", "characters", "CPU s", "wall s", "M chars/s (CPU)", "M chars/s (wall)",
                           "marginal M chars/s (CPU)", "marginal (wall)", "V", "examples", "peak MB"], rows))
     print()
-    print(markdown_table(["copies", "map step (read, normalize, count), CPU s", "vocabulary", "examples",
-                          "online passes", "projection (class vectors + table)", "M chars per map-step CPU s"],
-                         [phase_row(r) for r in runs]))
+    print(markdown_table(["copies", "count (read, normalize, count), CPU s", "vocabulary", "examples",
+                          "retrain (online passes)", "project (class vectors + table)", "rest",
+                          "M chars per counting CPU s"], [phase_row(r) for r in runs]))
     name = "langid_streaming" + (f"_workers{args.workers}" if args.workers else "") + (f"_{args.tag}" if args.tag else "")
     write_json(name, {"command": "python -m benchmarks.langid_streaming " + " ".join(sys.argv[1:] if argv is None else argv),
                       "runs": runs})
 
 
 def phase_row(run: dict) -> list:
-    """Where a fit's CPU time went: its steps as ``NGramClassifier`` runs them; the map step is the
-    rest (reading, normalizing, counting and folding the chunks: what grows with the corpus)."""
-    p = run["phases_cpu_s"]
-    projection = p.get("_bundles", 0.0) + p.get("_make_table", 0.0)
-    map_step = run["cpu_s"] - sum(p.values())
-    return [run["times"], f"{map_step:.2f}", f"{p.get('_set_vocabulary', 0.0):.2f}", f"{p.get('_examples', 0.0):.2f}",
-            f"{p.get('_online', 0.0):.2f}", f"{projection:.2f}", f"{run['chars'] / max(map_step, 1e-9) / 1e6:.1f}"]
+    """Where a fit's CPU time went, by the steps ``NGramClassifier.fit_timings_`` names."""
+    cpu = {step: t["cpu_s"] for step, t in run["steps"].items()}
+    return [run["times"], *(f"{cpu.get(step, 0.0):.2f}" for step in ("count", "vocabulary", "examples", "retrain", "project")),
+            f"{run['cpu_s'] - sum(cpu.values()):.2f}", f"{run['chars'] / max(cpu['count'], 1e-9) / 1e6:.1f}"]
 
 
 if __name__ == "__main__":

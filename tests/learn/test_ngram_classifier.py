@@ -117,6 +117,22 @@ def test_retraining_raises_accuracy():
     assert retrained.score(Xt, yt) >= centroid.score(Xt, yt) + 0.005
 
 
+def test_fit_timings_name_the_steps_each_fit_ran(data):
+    import time
+
+    (X, y), _ = data
+    clf = NGramClassifier(dim=256, ngram=3, epochs=1, hv_epochs=1)
+    start = time.perf_counter()
+    clf.fit(X[::4], y[::4])
+    total = time.perf_counter() - start
+    assert list(clf.fit_timings_) == ["count", "vocabulary", "examples", "retrain", "project", "hv_passes"]
+    walls = [t["wall_s"] for t in clf.fit_timings_.values()]
+    assert min(walls) >= 0 and min(t["cpu_s"] for t in clf.fit_timings_.values()) >= 0
+    assert sum(walls) <= total
+    clf.set_params(epochs=0, hv_epochs=0).fit(X[::4], y[::4])  # a refit keeps only its own steps
+    assert list(clf.fit_timings_) == ["count", "vocabulary", "project"]
+
+
 def test_unseen_script_gets_zero_similarity_not_a_crash(data):
     (X, y), _ = data
     clf = NGramClassifier(dim=256, ngram=3, epochs=0).fit(X[::8], y[::8])

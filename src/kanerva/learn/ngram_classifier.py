@@ -30,6 +30,8 @@ real feature rows and BLAS for HRR and FHRR (:mod:`.hypervector_features`). Memo
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,6 +166,17 @@ class NGramClassifier(ClassifierContract):
         ``4 * example_ngrams`` bytes each): whole chunks are kept while their class has fewer;
         ``n_examples_`` tells how many were used.
 
+    Attributes
+    ----------
+    fit_timings_ : dict
+        Where the last fit spent its time, per step: ``{"count": ..., "vocabulary": ...,
+        "examples": ..., "retrain": ..., "project": ..., "hv_passes": ...}`` (the steps it ran),
+        each ``{"wall_s", "cpu_s"}``; CPU seconds are this process's, all its threads (a
+        cluster's workers are not counted). ``count`` (reading, normalizing and counting the
+        corpus) grows with the corpus; ``project`` (the class vectors and the n-gram x class
+        table) with the vocabulary and ``dim``; ``examples`` and ``retrain`` with the retraining
+        examples, at most ``max_examples`` per class.
+
     Examples
     --------
     >>> X = ["the cat is on the mat", "where is the dog", "le chat est sur le tapis", "où est le chien"]
@@ -248,34 +261,51 @@ class NGramClassifier(ClassifierContract):
                 yield label, texts, bool(kept[label] < self.max_examples)
 
         self.n_chars_ = 0
+        self.fit_timings_ = {}
         if retrain:  # one pass over the corpus: counts and occurrences together
             task, shared, chunk_items = count_and_locate, (sizes, self.example_ngrams), items()
         else:
             task, shared, chunk_items = count_chunk, sizes, source()
-        sums = executor.map_reduce(task, chunk_items, add, [CountsSum() for _ in range(n_classes)], shared=shared,
-                                   progress=progress)
-        per_class = [total.result() for total in sums]
+        with self._timed("count"):
+            sums = executor.map_reduce(task, chunk_items, add, [CountsSum() for _ in range(n_classes)],
+                                       shared=shared, progress=progress)
+            per_class = [total.result() for total in sums]
         for c, counts in enumerate(per_class):
             if counts is None or counts.codes.size == 0:
                 raise ValueError(f"label {str(self.classes_[c])!r} has no text with letters to learn from")
-        self._set_vocabulary(per_class)
+        with self._timed("vocabulary"):
+            self._set_vocabulary(per_class)
         self.history_ = []
         if retrain:
-            codes = K.CodeTable(self.vocabulary_)
+            with self._timed("examples"):
+                codes = K.CodeTable(self.vocabulary_)
 
-            def lookup(chunk_codes, alphabet):
-                return codes.lookup(recode(chunk_codes, alphabet, self.alphabet_))
+                def lookup(chunk_codes, alphabet):
+                    return codes.lookup(recode(chunk_codes, alphabet, self.alphabet_))
 
-            examples = self._examples(located, lookup)
-            self.n_examples_ = examples.bounds.size - 1
-            weights = self._online(examples) if self.epochs > 0 else None
-            self._centroids(weights)
-            for _ in range(self.hv_epochs):
-                if not hv_pass(self, examples):
-                    break
+                examples = self._examples(located, lookup)
+                self.n_examples_ = examples.bounds.size - 1
+            with self._timed("retrain"):
+                weights = self._online(examples) if self.epochs > 0 else None
+            with self._timed("project"):
+                self._centroids(weights)
+            if self.hv_epochs:
+                with self._timed("hv_passes"):
+                    for _ in range(self.hv_epochs):
+                        if not hv_pass(self, examples):
+                            break
         else:
-            self._centroids()
+            with self._timed("project"):
+                self._centroids()
         return self
+
+    @contextmanager
+    def _timed(self, step: str):
+        cpu, wall = time.process_time(), time.perf_counter()
+        try:
+            yield
+        finally:
+            self.fit_timings_[step] = {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu}
 
     def _examples(self, located: list[LocatedChunk], lookup) -> PreparedChunk:
         """All kept chunks' examples as vocabulary rows, written into one array chunk by chunk

@@ -350,3 +350,18 @@ def test_every_model_round_trips_through_its_checks(model, tmp_path):
     save_model(clf, tmp_path / "m.kanerva")
     back = load_model(tmp_path / "m.kanerva")
     assert np.array_equal(back.table_, clf.table_) and back.predict(X).tolist() == clf.predict(X).tolist()
+
+
+def test_demo_table_splits_the_training_time_by_step():
+    from kanerva.apps.langid.evaluate import demo_table
+
+    step = lambda s: {"wall_s": s, "cpu_s": s}  # noqa: E731
+    report = {"accuracy": 1.0, "per_label": {"en": 1.0}, "sentences_per_second": 10.0}
+    result = {"train_chars": 2_000_000, "train_seconds": 2.0, "warm_up_seconds": 0.8, "test": report, "udhr": report,
+              "train_steps": {"count": step(0.5), "vocabulary": step(0.1), "examples": step(0.2),
+                              "retrain": step(0.5), "project": step(0.7)}}
+    last = demo_table(result)[-1]
+    assert "counting 0.50 s (4.0 M chars/s)" in last and "retraining 0.70 s" in last and "projection 0.70 s" in last
+    assert "compiled kernels 0.8 s" in last
+    del result["train_steps"]  # a result without the split (an older --json) still prints
+    assert demo_table(result)[-1].startswith("trained on 2,000,000 characters in 2.0 s")
