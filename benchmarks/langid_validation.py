@@ -5,8 +5,9 @@
 Each argument is a JSON object of settings over ``kanerva.apps.langid.model.DEFAULTS``, plus an
 optional ``"chunk_size"`` (texts per chunk, default 20,000: every language's training text is then
 one chunk, so ``max_examples``, which keeps or drops whole chunks, only bites with small chunks,
-e.g. ``'{"max_examples": 2000, "chunk_size": 200}'``). The model is trained on the first 90% of every language's training lines and scored on the last 10%, keeping
-the texts with >= 40 characters and >= 6 words (like the test split). Prints validation accuracy,
+e.g. ``'{"max_examples": 2000, "chunk_size": 200}'``). The model is trained on the first 90% of
+every language's training lines and scored on the last 10%, keeping the texts with >= 40
+characters and >= 6 words (like the test split). Prints validation accuracy,
 fit CPU seconds, the vocabulary size and the fraction of examples updated in each online pass.
 """
 
