@@ -55,6 +55,12 @@ class BSC(Space):
                 f"word): it is not a vector of {self!r}"
             )
 
+    def _features(self, x):
+        return 1.0 - 2.0 * _bits.unpack(x, self.dim)
+
+    def packed_space(self):
+        return self
+
     # ---- bits <-> packed ---------------------------------------------------------------
 
     def to_bits(self, x) -> np.ndarray:

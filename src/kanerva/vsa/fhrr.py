@@ -36,6 +36,17 @@ class FHRR(DenseSpace):
         u = _keys.uniform01(_keys.stream(hashes, -(-self.dim // 2)))[:, : self.dim]
         return np.exp(1j * (2.0 * np.pi * u - np.pi)).astype(np.complex64)
 
+    @property
+    def feature_dim(self):
+        return 2 * self.dim
+
+    def _features(self, x):
+        return np.concatenate([x.real, x.imag], axis=-1)
+
+    def from_features(self, rows):
+        rows = np.asarray(rows, dtype=np.float64)
+        return rows[..., : self.dim] + 1j * rows[..., self.dim :]
+
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
         return self._finite(a * b)

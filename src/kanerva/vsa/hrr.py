@@ -55,6 +55,12 @@ class HRR(DenseSpace):
     def _from_spectrum(self, f):
         return np.fft.irfft(f, n=self.dim, axis=-1).astype(np.float32)
 
+    def _features(self, x):
+        return x * np.float32(np.sqrt(self.dim))
+
+    def from_features(self, rows):
+        return np.asarray(rows, dtype=np.float64) / np.sqrt(self.dim)
+
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
         return self._finite(self._from_spectrum(self._spectrum(a) * self._spectrum(b)))

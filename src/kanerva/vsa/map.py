@@ -44,6 +44,10 @@ class MAP(DenseSpace):
         if x.size and (x.min() < -1 or x.max() > 1 or np.count_nonzero(x) != x.size):
             raise ValueError(f"{name} must hold only -1 and +1 (MAP vectors are bipolar)")
 
+    def packed_space(self):
+        from .bsc import BSC
+        return BSC(self.dim, seed=self.seed)
+
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
         return a * b

@@ -176,6 +176,25 @@ class Space(ABC):
         top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
         return np.take_along_axis(sims, top, axis=1), top
 
+    # ---- real features (TEMPORARY minimal version; the kernels branch brings the real one) ----
+
+    @property
+    def feature_dim(self) -> int:
+        return self.dim
+
+    def to_features(self, x, out=None) -> np.ndarray:
+        x = self.check(x, "vectors")
+        return self._features(x.reshape((-1,) + self.shape)).astype(np.float32)
+
+    def _features(self, x):
+        return x
+
+    def from_features(self, rows) -> np.ndarray:
+        return np.asarray(rows, dtype=np.float64)
+
+    def packed_space(self):
+        return None
+
     def power(self, x: np.ndarray, r: float) -> np.ndarray:
         """Fractional binding ``x ** r`` (FHRR and HRR)."""
         raise NotImplementedError(f"{type(self).__name__} has no fractional power; use FHRR or HRR")
