@@ -20,8 +20,8 @@ Examples
 >>> index = ExactIndex(s)
 >>> index.add(s.random(key=["a", "b", "c"]), ids=[10, 20, 30])
 >>> dist, ids = index.search(s.random(key="b"), k=2)
->>> ids[0, 0], dist[0, 0]
-(np.int64(20), np.int32(0))
+>>> int(ids[0, 0]), float(dist[0, 0]), index.larger_is_better
+(20, 0.0, False)
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import io
 from ..vsa import BSC, Space, space_from_config
+from ._base import IdMap, Index
 from ._store import RowStore
 from ._topk import block_topk, merge_running
 
@@ -40,14 +41,15 @@ KIND = "exact-index"
 VERSION = 1
 
 
-class ExactIndex:
+class ExactIndex(Index):
     """Exact k-nearest-neighbour index with stable int64 ids.
 
     Parameters
     ----------
     space : kanerva Space, optional
         A :class:`kanerva.BSC` space gives packed Hamming search (distances, smaller is
-        better); a dense space (MAP, HRR, FHRR) gives cosine similarity (larger is better).
+        better: ``larger_is_better`` False); a dense space (MAP, HRR, FHRR) gives cosine
+        similarity (larger is better).
     metric : {"cosine", "ip"}, optional
         For plain float vectors of width ``dim`` instead of a space.
     dim : int, optional
@@ -93,8 +95,8 @@ class ExactIndex:
             raise ValueError(f"{vectors} already holds vectors: open it with ExactIndex.load({str(path)!r}) "
                              f"or delete it to start a new index")
         self._store = RowStore(dtype, width, vectors, count=_count or 0)  # _count: rows of a loaded file
-        self._ids = np.empty(0, dtype=np.int64)
-        self._next_id = 0
+        self._idmap = IdMap()
+        self.larger_is_better = self.metric != "hamming"
 
     # ---- contents ------------------------------------------------------------------------
 
@@ -108,7 +110,11 @@ class ExactIndex:
     @property
     def ids(self) -> np.ndarray:
         """The stored ids, in storage order (a copy)."""
-        return self._ids.copy()
+        return self._idmap.ids.copy()
+
+    @property
+    def _ids(self) -> np.ndarray:
+        return self._idmap.ids
 
     def _rows(self, vectors, name: str) -> np.ndarray:
         """Validate a vector or a batch and convert it to stored rows (n, width)."""
@@ -137,40 +143,17 @@ class ExactIndex:
     def add(self, vectors, ids=None) -> None:
         """Add a vector or a batch; ``ids`` (int64, unique) default to the next free numbers."""
         rows = self._rows(vectors, "vectors")
-        n = rows.shape[0]
-        if ids is None:
-            new_ids = np.arange(self._next_id, self._next_id + n, dtype=np.int64)
-        else:
-            new_ids = np.asarray(ids).reshape(-1) if np.ndim(ids) else np.asarray([ids])
-            if new_ids.dtype.kind not in "iu":
-                raise TypeError(f"ids must be integers, got dtype {new_ids.dtype}")
-            if new_ids.shape != (n,):
-                raise ValueError(f"got {new_ids.size} ids for {n} vectors")
-            if new_ids.dtype.kind == "u" and new_ids.size and new_ids.max() > np.iinfo(np.int64).max:
-                raise ValueError("ids must fit in int64")
-            new_ids = new_ids.astype(np.int64)
-            if np.unique(new_ids).size != n:
-                raise ValueError("ids contain duplicates")
-            clash = np.intersect1d(new_ids, self._ids)
-            if clash.size:
-                raise ValueError(f"ids already in the index: {clash[:5].tolist()}{' ...' if clash.size > 5 else ''}")
-        if n == 0:
+        new = self._idmap.new(rows.shape[0], ids)
+        if rows.shape[0] == 0:
             return
         self._store.append(rows)
-        self._ids = np.concatenate([self._ids, new_ids])
-        self._next_id = max(self._next_id, int(new_ids.max()) + 1)
+        self._idmap.commit(new)
 
     def remove(self, ids) -> None:
         """Remove the vectors with these ids (all must be present); other ids are unchanged."""
-        ids = np.asarray(ids).reshape(-1)
-        if ids.size and ids.dtype.kind not in "iu":
-            raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
-        missing = np.setdiff1d(ids, self._ids)
-        if missing.size:
-            raise KeyError(f"ids not in the index: {missing[:5].tolist()}")
-        drop = np.isin(self._ids, ids)
+        drop = self._idmap.drop_mask(ids)
         self._store.delete(drop)
-        self._ids = self._ids[~drop]
+        self._idmap.keep(~drop)
 
     def vectors(self, ids=None) -> np.ndarray:
         """Stored rows (all, or for ``ids``, in that order), as stored (cosine: unit length)."""
@@ -190,25 +173,22 @@ class ExactIndex:
     def search(self, queries, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest stored vectors for each query, best first.
 
-        Returns ``(scores, ids)``, each (n, k) (one query gives n = 1): Hamming distances
-        (int32, ascending) for a BSC index, similarities (float32, descending) otherwise.
+        Returns ``(scores, ids)``, each (n, k) (one query gives n = 1), scores float64: Hamming
+        distances (ascending) for a BSC index, similarities (descending) otherwise.
         """
         q = self._rows(queries, "queries")
-        if len(self) == 0:
-            raise ValueError("the index is empty: add vectors before searching")
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(self):
-            raise ValueError(f"k must be an integer between 1 and the {len(self)} stored vectors, got {k!r}")
+        k = self._check_k(k)
         best = None
         for start, block in self._store.blocks():
-            best = merge_running(best, block_topk(self.metric, q, block, int(k)), start, int(k))
+            best = merge_running(best, block_topk(self.metric, q, block, k), start, k)
         keys, rows = best
-        scores = keys if self.metric == "hamming" else (-keys).astype(np.float32)
+        scores = keys.astype(np.float64) if self.metric == "hamming" else -keys.astype(np.float64)
         return scores, self._ids[rows]
 
     # ---- files ---------------------------------------------------------------------------
 
     def _meta(self) -> dict:
-        return {"metric": self.metric, "dim": self.dim, "count": len(self), "next_id": self._next_id,
+        return {"metric": self.metric, "dim": self.dim, "count": len(self), "next_id": self._idmap.next_id,
                 "space": None if self.space is None else self.space.config(),
                 "width": self._store.width, "dtype": self._store.dtype.str}
 
@@ -258,8 +238,10 @@ class ExactIndex:
             if vectors is None or vectors.shape != want or vectors.dtype != index._store.dtype:
                 raise io.ModelFileError(f"{path}: corrupt vectors (expected {want} {index._store.dtype})")
             index._store.append(vectors)
-        index._ids = ids.copy()
-        index._next_id = int(meta.get("next_id", int(ids.max()) + 1 if count else 0))
+        try:
+            index._idmap = IdMap.from_state(arrays, meta, count)
+        except (KeyError, ValueError) as exc:
+            raise io.ModelFileError(f"{path}: corrupt ids ({exc})") from None
         return index
 
 

@@ -166,7 +166,8 @@ class Space(ABC):
     def nearest(self, queries: np.ndarray, vectors: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` rows of ``vectors`` most similar to each query, best first.
 
-        Returns (similarities (n, k), row indices (n, k)); ties go to the lower row. BSC
+        Returns (similarities (n, k), row indices (n, k)); ties go to the lower row. ``k`` must
+        be between 1 and the number of rows (as in every index of :mod:`kanerva.index`). BSC
         overrides this with the fused packed-bit top-k kernel (no similarity matrix).
         """
         queries = self.check(queries, "queries", batch=True)
@@ -273,10 +274,12 @@ class Space(ABC):
 
 
 def _check_k(k, n: int) -> int:
-    k = positive_int(k, "k")
+    """``k`` checked against the ``n`` vectors searched (the index family's rule: k <= n)."""
     if n == 0:
         raise ValueError("no vectors to search")
-    return min(k, n)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
+        raise ValueError(f"k must be an integer between 1 and the {n} vectors searched, got {k!r}")
+    return int(k)
 
 
 def pairwise(a: np.ndarray, b: np.ndarray, fn) -> np.ndarray | float:
