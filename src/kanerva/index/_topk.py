@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..vsa._bits import hamming_topk, merge_topk
+from .._kernels.bits import hamming_topk, merge_topk
 
 METRICS = ("hamming", "cosine", "ip")
 _SCORES_PER_PASS = 1 << 24  # float32 scores held at once: 64 MB

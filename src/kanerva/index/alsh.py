@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..vsa._bits import hamming_topk
+from .._kernels.bits import hamming_topk
 from ._input import as_matrix, positive_int
 from .hashing import SimHash
 from .lsh import L2LSH, rerank
