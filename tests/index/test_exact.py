@@ -6,7 +6,7 @@ import pytest
 import kanerva as kv
 from kanerva.index import ExactIndex, _store
 from kanerva.io import ModelFileError
-from kanerva.vsa._bits import hamming_matrix
+from kanerva._kernels.bits import hamming_matrix
 
 
 def _brute_hamming(q, db, k):

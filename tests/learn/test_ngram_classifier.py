@@ -223,7 +223,7 @@ def test_projection_threads_do_not_change_the_model(data, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
     from kanerva.learn import ngram_classifier
-    from kanerva.vsa import _bits
+    from kanerva._kernels import bits as _bits
 
     (X, y), _ = data
     monkeypatch.setattr(ngram_classifier, "_BLOCK", 64)  # many blocks in flight

@@ -112,7 +112,7 @@ def test_packed_overlaps_and_sync_step_equal_the_dense_definition(dim, p):
 
 
 def test_sync_update_equals_the_sign_of_the_field():
-    from kanerva.memory._base import sync_update
+    from kanerva._kernels.hopfield import sync_update
 
     rng = np.random.default_rng(0)
     cur = random_patterns(50, 33, seed=5)
@@ -201,7 +201,8 @@ def test_table_lookup_step_equals_the_dense_definition(dim, p):
     # the Hebbian sync step by table lookups (groups of patterns, 8-cue blocks, padded dims and
     # cues) must give exactly sign(W sigma) with zero field keeping the state, and the same
     # states as the BLAS path over several steps
-    from kanerva.memory._base import run_sync, sync_update
+    from kanerva._kernels.hopfield import sync_update
+    from kanerva.memory._base import run_sync
 
     patterns = random_patterns(p, dim, seed=p)
     if p >= 9:  # repeated and negated patterns: overlaps of +-dim (the int32 extremes of a table)

@@ -3,7 +3,7 @@ import pytest
 
 import kanerva as kv
 from kanerva.memory import SparseDistributedMemory, activation_probability, radius_for
-from kanerva.vsa import _bits
+from kanerva._kernels import bits as _bits
 
 
 def noisy(space, x, fraction, seed=0):
@@ -75,7 +75,8 @@ def test_counters_saturate_instead_of_wrapping():
 def test_counter_kernels_equal_row_by_row_numpy(dtype):
     # the vectorized kernels (saturating add, eight rows per pass) against the plain definition,
     # with counters started near and at the limits (loaded files may even hold -128 for int8)
-    from kanerva.memory.sdm import _add_rows, _sum_rows
+    from kanerva._kernels.sdm import add_rows as _add_rows
+    from kanerva._kernels.sdm import sum_rows as _sum_rows
 
     rng = np.random.default_rng(0)
     info = np.iinfo(dtype)
@@ -153,7 +154,9 @@ def _reference_hits(x, locations, radius):
 def test_vector_radius_kernel_equals_numpy(dim):
     # the bit-sliced kernel (groups of 256 locations, a partial last group, index lists of the
     # ones or of the zeros padded to 16) against xor + popcount in numpy, at radii 0 to dim + 1
-    from kanerva.memory.sdm import _index_lists, _slice_locations, _within_radius
+    from kanerva._kernels.sdm import index_lists as _index_lists
+    from kanerva._kernels.sdm import slice_locations as _slice_locations
+    from kanerva._kernels.sdm import within_radius as _within_radius
 
     rng = np.random.default_rng(dim)
     words = _bits.n_words(dim)

@@ -5,7 +5,7 @@ import pytest
 
 from kanerva.vsa import bit_projection
 from kanerva.vsa.bit_projection import bit_table, weighted_bundle
-from kanerva.vsa._bits import n_words, pack
+from kanerva._kernels.bits import n_words, pack
 
 # (rows, dim, classes): dim not a multiple of 64 or 8, rows not a multiple of the block, C = 1
 CASES = [(1, 100, 1), (1, 64, 21), (37, 1000, 21), (300, 100, 1), (513, 130, 8), (64, 7, 3), (2, 1, 21)]

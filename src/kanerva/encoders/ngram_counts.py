@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ..vsa._simd import prefetch_span
+from .._kernels.simd import prefetch_span
 from .text_codepoints import normalized_texts
 
 

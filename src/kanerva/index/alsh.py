@@ -40,7 +40,7 @@ import os
 import numpy as np
 
 from .. import io
-from ..vsa._bits import hamming_topk
+from .._kernels.bits import hamming_topk
 from ._base import IdMap, Index
 from ._input import as_matrix, positive_int
 from .hashing import SimHash

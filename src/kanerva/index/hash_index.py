@@ -29,7 +29,7 @@ import os
 import numpy as np
 
 from .. import io
-from ..vsa._bits import hamming_topk
+from .._kernels.bits import hamming_topk
 from ._base import Hasher, IdMap, Index, nested_state, unnest
 from ._input import as_matrix, positive_int
 from .hashing import FlyHash, SimHash

@@ -15,8 +15,8 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from ..encoders.ngram_counts import _slot  # one hash for the counting and the vocabulary tables
-from ..vsa._simd import prefetch_fn as _prefetch_fn
-from ..vsa._simd import prefetch_span as _prefetch_span
+from .._kernels.simd import prefetch_fn as _prefetch_fn
+from .._kernels.simd import prefetch_span as _prefetch_span
 
 
 @numba.njit(cache=True, nogil=True)

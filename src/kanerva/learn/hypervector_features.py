@@ -23,7 +23,7 @@ from ..vsa import Space
 
 
 # byte value -> the signs of its 8 bits; bit b of byte j is dimension 8j + b (LSB first, as in
-# kanerva.vsa._bits)
+# kanerva._kernels.bits)
 _SIGNS = (1.0 - 2.0 * ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1)).astype(np.float32)
 
 

@@ -42,7 +42,7 @@ from ..encoders.ngrams import (Alphabet, CountsSum, NGramCounts, NGramEncoder, c
 from ..encoders.text_codepoints import CodePointTexts
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
-from ..vsa._bits import thread_pool
+from .._kernels.bits import thread_pool
 from ..vsa.bit_projection import bit_table, weighted_bundle
 from . import _ngram_kernels as K
 from ._sklearn import ClassifierContract, check_fitted

@@ -40,7 +40,6 @@ import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from .. import io
@@ -257,39 +256,9 @@ def check_pairs(keys: np.ndarray, values: np.ndarray, what: str) -> None:
         raise ValueError(f"{what}: {len(keys)} keys but {len(values)} values; they must pair up one to one")
 
 
-@numba.njit(cache=True, nogil=True)
-def _settle(g, per_unit, per_row, cur, out, moved):
-    # s = +-1, so h s = g s - c (c = per_unit + per_row; the float rounding is symmetric):
-    # the unit flips exactly where g s < c, and a zero (or NaN) field keeps it. Branch-free,
-    # so the loop vectorizes.
-    for r in range(cur.shape[0]):
-        pr = per_row[r]
-        flips = 0
-        for i in range(cur.shape[1]):
-            s = cur[r, i]
-            flip = g[r, i] * s < per_unit[i] + pr
-            out[r, i] = -s if flip else s
-            flips += flip
-        moved[r] = flips != 0
-
-
-def sync_update(cur: np.ndarray, g: np.ndarray, per_unit=None, per_row=None) -> tuple[np.ndarray, np.ndarray]:
-    """One synchronous +-1 update from fields h = g - (per_unit_i + per_row_r) * s (zero keeps s).
-
-    Returns the new states (int8) and which rows changed, in one fused pass (numpy would make
-    several full-size temporaries for the comparisons).
-
-    >>> new, moved = sync_update(np.array([[1, 1, -1]], np.int8), np.array([[-2.0, 0.0, 3.0]]))
-    >>> new.tolist(), moved.tolist()
-    ([[-1, 1, 1]], [True])
-    """
-    n, d = cur.shape
-    per_unit = np.zeros(d) if per_unit is None else np.broadcast_to(np.asarray(per_unit, np.float64), (d,))
-    per_row = np.zeros(n) if per_row is None else np.asarray(per_row, np.float64)
-    out = np.empty_like(cur)
-    moved = np.empty(n, dtype=np.bool_)
-    _settle(g, np.ascontiguousarray(per_unit), per_row, cur, out, moved)
-    return out, moved
+def step_limit(steps, default: int) -> int:
+    """The step limit of an iterative read (``None`` -> ``default``)."""
+    return default if steps is None else positive_int(steps, "steps")
 
 
 def run_sync(states: np.ndarray, step, limit: int) -> tuple[np.ndarray, ReadInfo]:

@@ -31,10 +31,11 @@ Examples
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from ._base import AssociativeMemory, ReadInfo, positive_int, run_sync, sync_update
+from .._kernels.dense import read_async as _read_async
+from .._kernels.hopfield import sync_update
+from ._base import AssociativeMemory, ReadInfo, positive_int, run_sync
 
 INTERACTIONS = ("poly", "exp")
 
@@ -179,54 +180,3 @@ def _read_sync(x: np.ndarray, s: np.ndarray, n: int, exp_form: bool, limit: int)
         return sync_update(cur, a @ xf, per_row=k)
 
     return run_sync(s, step, limit)
-
-
-@numba.njit(cache=True, nogil=True)
-def _terms_numba(m, n, exp_form, a):
-    if exp_form:
-        top = -1e300
-        for mu in range(m.shape[0]):
-            top = max(top, m[mu])
-        k = 0.0
-        for mu in range(m.shape[0]):
-            e = np.exp(m[mu] - top - 2.0)
-            a[mu] = e * np.sinh(2.0)
-            k += e
-        return k * (np.cosh(2.0) - 1.0)
-    k = 0.0
-    for mu in range(m.shape[0]):
-        up, mid, down = (m[mu] + 2.0) ** n, m[mu] ** n, (m[mu] - 2.0) ** n
-        a[mu] = 0.5 * (up - down)
-        k += 0.5 * (up - 2.0 * mid + down)
-    return k
-
-
-@numba.njit(cache=True, nogil=True)
-def _read_async(xt, states, n, exp_form, limit, converged, steps):
-    # one unit at a time in index order; a flip moves every overlap by +-2, so (a, K) are redone
-    n_units, n_pat = xt.shape
-    a = np.empty(n_pat)
-    for c in range(states.shape[0]):
-        s = states[c]
-        m = np.zeros(n_pat)
-        for i in range(n_units):
-            for mu in range(n_pat):
-                m[mu] += xt[i, mu] * s[i]
-        k = _terms_numba(m, n, exp_form, a)
-        for t in range(limit):
-            flips = 0
-            for i in range(n_units):
-                d = -s[i] * k
-                for mu in range(n_pat):
-                    d += xt[i, mu] * a[mu]
-                v = 1 if d > 0 else (-1 if d < 0 else s[i])
-                if v != s[i]:
-                    flips += 1
-                    s[i] = v
-                    for mu in range(n_pat):
-                        m[mu] += 2.0 * v * xt[i, mu]
-                    k = _terms_numba(m, n, exp_form, a)
-            steps[c] = t + 1
-            if flips == 0:
-                converged[c] = True
-                break

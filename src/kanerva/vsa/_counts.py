@@ -71,7 +71,7 @@ def _sliced_counts(x, planes):
 def count_ones(words: np.ndarray, dim: int) -> np.ndarray:
     """Number of set bits at each of the ``dim`` positions, over the rows of ``words`` (n, W).
 
-    >>> from kanerva.vsa._bits import pack
+    >>> from kanerva._kernels.bits import pack
     >>> count_ones(pack(np.array([[1, 0, 1], [1, 1, 0], [1, 0, 0]])), 3).tolist()
     [3, 1, 1]
     """

@@ -1,6 +1,6 @@
 """Projections of packed BSC rows onto real class vectors, without unpacking the bits.
 
-For ``V`` packed rows of ``dim`` bits (layout of :mod:`kanerva.vsa._bits`) read as the +-1 matrix
+For ``V`` packed rows of ``dim`` bits (layout of :mod:`kanerva._kernels.bits`) read as the +-1 matrix
 ``F[g, d] = 1 - 2 bit_g[d]``:
 
 * :func:`weighted_bundle` -- ``weights.T @ F`` (C x dim) for weights (V x C): the class vectors
@@ -47,7 +47,7 @@ and dropped: nibble (16-bin) tables that stay in L1 (same time: twice the lookup
 
 Examples
 --------
->>> from kanerva.vsa._bits import pack
+>>> from kanerva._kernels.bits import pack
 >>> rows = np.array([[1, 0, 1], [0, 0, 1]])          # F = [[-1, 1, -1], [1, 1, -1]]
 >>> bits = pack(rows)
 >>> weighted_bundle(bits, np.array([[2], [3]]), 3).tolist()
@@ -63,10 +63,10 @@ import numpy as np
 from numba import types
 from numba.extending import intrinsic
 
-from ._bits import n_words
-from ._simd import LANES as _LANES
-from ._simd import check_flat as _check_flat
-from ._simd import vector_ptr as _vector_ptr
+from .._kernels.bits import n_words
+from .._kernels.simd import LANES as _LANES
+from .._kernels.simd import check_flat as _check_flat
+from .._kernels.simd import vector_ptr as _vector_ptr
 
 _BLOCK_ROWS = 8192  # rows per sweep: tables (or histograms) rebuilt/flushed once per block
 
@@ -270,7 +270,7 @@ def weighted_bundle(bits: np.ndarray, weights: np.ndarray, dim: int) -> np.ndarr
     summed in float32 over at most ``_BLOCK_ROWS / 256`` rows on average, then in float64: float64
     result, relative error ~1e-7 of the row norm.
 
-    >>> from kanerva.vsa._bits import pack
+    >>> from kanerva._kernels.bits import pack
     >>> weighted_bundle(pack(np.eye(3, dtype=int)), np.array([[1.5], [0.5], [0.0]]), 3).tolist()
     [[-1.0, 1.0, 2.0]]
     """
@@ -297,7 +297,7 @@ def bit_table(bits: np.ndarray, vectors: np.ndarray, dim: int) -> np.ndarray:
     (C x dim), with ``F[g, d] = 1 - 2 bit_g[d]``; padding bits are ignored. float32 accuracy:
     ``vectors`` are rounded to float32 and each row sums ``dim / 64`` float32 partial sums.
 
-    >>> from kanerva.vsa._bits import pack
+    >>> from kanerva._kernels.bits import pack
     >>> bit_table(pack(np.eye(2, dtype=int)), np.array([[1.0, 10.0]]), 2).tolist()
     [[9.0], [-9.0]]
     """

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _bits, _counts, _keys
+from .._kernels import bits as _bits
+from . import _counts, _keys
 from .space import Space, _check_k, as_shift, pairwise
 
 

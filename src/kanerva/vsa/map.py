@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _bits, _keys
+from .._kernels import bits as _bits
+from . import _keys
 from .space import DenseSpace
 
 

@@ -15,6 +15,24 @@ nibble-lookup ``vpshufb``/``vpsadbw`` sequence of Mula, Kurz & Lemire 2018).
 distributed memory and :mod:`kanerva.index`: xor, popcount and a running top-k per query are
 fused, so no distance matrix is ever materialized, and stored rows are read in L2-sized blocks
 once per query block (see docs/benchmarks.md for the measurements behind the choice).
+
+API
+---
+``n_words(dim)``, ``pad_mask(dim)``
+    Words of a ``dim``-bit vector; the valid bits of its last word (np.uint64).
+``pack(bits) -> words``, ``unpack(words, dim) -> bits``
+    0/1 array (..., dim) <-> uint64 words (..., n_words(dim)), padding bits zero; exact.
+``popcount64(x)``
+    Hardware population count of a uint64, inside numba kernels only (an ``@intrinsic``).
+``hamming_matrix(a, b)``, ``hamming_rows(a, b)``
+    int32 Hamming distances of packed rows: all pairs (n, m), or row i with row i (n,).
+``hamming_topk(queries, db, k, threads=None) -> (dist, idx)``
+    The k nearest rows of ``db`` (m, W) to each query (n, W): int32 (n, k) distances, int64
+    row numbers, best first, ties to the lower row; exact (a stable argsort of the matrix).
+``merge_topk(dist, idx, k)``
+    The k best of candidate lists (smallest distance, then smallest index).
+``thread_pool()``
+    The shared worker threads of the kernels that release the GIL.
 """
 
 from __future__ import annotations

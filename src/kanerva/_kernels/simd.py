@@ -1,10 +1,25 @@
 """Building blocks for numba intrinsics that emit explicit 8-lane (AVX2-sized) vector code.
 
 numba's array indexing hides from LLVM that two arrays do not alias, so its loop vectorizer often
-leaves short fixed-width loops scalar; the kernels of :mod:`kanerva.vsa.bit_projection` and
-:mod:`kanerva.memory.hopfield` emit the vector loads, adds and stores themselves through these.
-The prefetch helpers hide the latency of the random reads of hash tables and table rows
-(:mod:`kanerva.encoders.ngram_counts`, :mod:`kanerva.learn._ngram_kernels`).
+leaves short fixed-width loops scalar; the kernels of the bit projections and of the Hopfield
+step emit the vector loads, adds and stores themselves through these. The prefetch helpers hide
+the latency of the random reads of hash tables and table rows (n-gram counting and scoring).
+
+API
+---
+For other kernels: numba typing and LLVM IR building only.
+
+``LANES``
+    8: one AVX2 vector of float32 / int32.
+``vector_ptr(context, builder, arrty, arr, offset)``
+    IR pointer to the ``LANES``-vector of a numba array starting at ``offset``.
+``check_flat(*arrays)``
+    Whether every numba type is a 1-d C-contiguous array, all of one dtype.
+``prefetch_fn(builder)``
+    A function emitting ``llvm.prefetch`` (read, all cache levels) of a pointer.
+``prefetch_span(arr, lo, hi)``
+    An ``@intrinsic``: prefetch the cache lines of ``arr[lo:hi]`` for reading (no effect on
+    results).
 """
 
 from __future__ import annotations

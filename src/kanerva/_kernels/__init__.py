@@ -1,0 +1,33 @@
+"""The compiled kernels of kanerva: numba functions and hand-written LLVM IR, one room for all.
+
+Every ``@numba.njit`` function, every numba ``@intrinsic`` and every LLVM IR helper of the
+library lives here, grouped by meaning, one module each; each module's docstring states its API
+(what each public function computes, the shapes and dtypes it takes, and how exact it is).
+
+Modules
+-------
+``bits``
+    The packed-bit layout (``n_words``, ``pad_mask``, ``pack``, ``unpack``), ``popcount64``, the
+    fused Hamming kernels (``hamming_matrix``, ``hamming_rows``, ``hamming_topk``,
+    ``merge_topk``) and the shared worker threads (``thread_pool``).
+``simd``
+    Building blocks for intrinsics that emit explicit 8-lane vector code, and prefetching.
+``hopfield``
+    The Hebbian step by table lookups, asynchronous and Storkey updates, the synchronous +-1
+    update of the dense models.
+``dense``
+    The asynchronous update of the dense associative memory.
+``sdm``
+    Nearest-location selection, saturating counters and the bit-sliced radius test of the
+    sparse distributed memory.
+``flyhash``
+    FlyHash's expansion and winner-take-all.
+
+The rule of the room: a kernel holds no model logic and imports nothing from the rest of
+kanerva (only numpy, numba, llvmlite and the other modules here). Models call kernels, never the
+other way round: a reader fixing a learning rule reads the model file, a reader tuning a loop
+reads the kernel. ``tests/test_layers.py`` checks the rule.
+
+``kanerva._kernels`` belongs to the root package, so every package of kanerva may import it; its
+modules' public names (no leading underscore) are the API, the private ones stay here.
+"""
