@@ -7,10 +7,17 @@ the memory bandwidth (see docs/benchmarks.md). Results are exact and determinist
 first.
 
 Storage. In RAM by default. ``ExactIndex(..., path=FILE)`` keeps the vectors in a raw
-memory-mapped file ``FILE.vectors`` and the small header (ids, metric, sizes) in the
-:mod:`kanerva.io` file ``FILE`` (written by :meth:`ExactIndex.save`), so collections larger than
-RAM are searched block by block through the page cache. ``ExactIndex.load(FILE)`` maps such an
-index again; an index saved from RAM is one self-contained file and loads into RAM.
+memory-mapped file ``FILE.vectors`` and the small header (ids, metric, sizes, a CRC-32 per block
+of rows) in the :mod:`kanerva.io` file ``FILE`` (written by :meth:`ExactIndex.save`), so
+collections larger than RAM are searched block by block through the page cache.
+``ExactIndex.load(FILE)`` maps such an index again; an index saved from RAM is one self-contained
+file and loads into RAM.
+
+What is on disk is always one saved state, whatever happens to the process: ``add`` writes past
+the saved rows, ``remove`` copies the kept rows into a new generation of the vectors file
+(``FILE.vectors.1``, ...) that the header names only when ``save`` replaces it atomically, and
+files are never rewritten in place under a process that maps them. One process writes an index
+at a time; any number may read it.
 
 Examples
 --------
@@ -34,7 +41,7 @@ import numpy as np
 from .. import io
 from ..vsa import BSC, Space, space_from_config
 from ._base import IdMap, Index
-from ._store import RowStore
+from ._store import DiskRows, RamRows, generation_of, remove_other_generations, vectors_name
 from ._topk import block_topk, merge_running
 
 KIND = "exact-index"
@@ -69,7 +76,7 @@ class ExactIndex(Index):
     """
 
     def __init__(self, space: Space | None = None, *, metric: str | None = None, dim: int | None = None,
-                 path: str | os.PathLike | None = None, _count: int | None = None):
+                 path: str | os.PathLike | None = None, _store: DiskRows | None = None):
         if space is not None:
             if not isinstance(space, Space):
                 raise TypeError(f"space must be a kanerva Space (e.g. kv.BSC(10_000)), got {type(space).__name__}")
@@ -90,11 +97,16 @@ class ExactIndex(Index):
             dtype = np.dtype(np.float32)
             width = 2 * self.dim if space is not None and np.dtype(space.dtype).kind == "c" else self.dim
         self.path = None if path is None else Path(path)
-        vectors = None if path is None else _vectors_path(self.path)
-        if vectors is not None and _count is None and vectors.exists() and vectors.stat().st_size > 0:
-            raise ValueError(f"{vectors} already holds vectors: open it with ExactIndex.load({str(path)!r}) "
-                             f"or delete it to start a new index")
-        self._store = RowStore(dtype, width, vectors, count=_count or 0)  # _count: rows of a loaded file
+        if self.path is None:
+            self._store = RamRows(dtype, width)
+        elif _store is not None:  # a loaded index
+            self._store = _store
+        else:
+            taken = [p for p in [self.path, *self.path.parent.glob(f"{self.path.name}.vectors*")] if p.exists()]
+            if taken:
+                raise ValueError(f"{taken[0]} already exists: open the index with ExactIndex.load({str(path)!r}) "
+                                 f"or delete its files to start a new index")
+            self._store = DiskRows(dtype, width, self.path)
         self._idmap = IdMap()
         self.larger_is_better = self.metric != "hamming"
 
@@ -194,23 +206,27 @@ class ExactIndex(Index):
 
     def save(self, path: str | os.PathLike | None = None) -> None:
         """Write the index to ``path`` (default: its own ``path``). A memory-mapped index keeps
-        its vectors in ``path + ".vectors"``; an in-RAM index writes one self-contained file."""
+        its vectors in a ``.vectors`` file beside ``path``; an in-RAM index writes one
+        self-contained file."""
         path = self.path if path is None else Path(path)
         if path is None:
             raise ValueError("this index lives in RAM: give save() a path")
-        meta = self._meta()
-        arrays = {"ids": self._ids}
-        if self._store.on_disk:
+        meta, arrays = self._meta(), {"ids": self._ids}
+        if not self._store.on_disk:
+            io.save(path, KIND, VERSION, {**arrays, "vectors": self._store.rows()}, meta)
+            return
+
+        def header(name: str, block_rows: int, crcs: list[int]) -> None:
+            io.save(path, KIND, VERSION, arrays, {**meta, "vectors_file": name, "block_rows": block_rows,
+                                                  "block_crc32": crcs})
+
+        if self.path is not None and path.resolve() == self.path.resolve():
+            self._store.commit(header)
+        else:  # a copy: a new vectors file beside the other header, then that header
             self._store.flush()
-            target = _vectors_path(path)
-            if target.resolve() != self._store.path.resolve():
-                with open(target, "wb") as f:  # copy blockwise: the collection may exceed RAM
-                    for _, block in self._store.blocks():
-                        f.write(np.ascontiguousarray(block).tobytes())
-            meta["vectors_file"] = target.name
-        else:
-            arrays["vectors"] = self._store.rows()
-        io.save(path, KIND, VERSION, arrays, meta)
+            name = self._store.copy_to(path)
+            header(name, self._store.block_rows, self._store.checksums())
+            remove_other_generations(path, generation_of(path, name))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExactIndex:
@@ -218,33 +234,36 @@ class ExactIndex(Index):
         path = Path(path)
         arrays, meta = io.load(path, KIND, VERSION)
         try:
-            count, ids = int(meta["count"]), arrays["ids"]
+            count, ids = meta["count"], arrays["ids"]
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ValueError(f"count {count!r}")
             space = None if meta["space"] is None else space_from_config(meta["space"])
-            kwargs = {"space": space} if space is not None else {"metric": meta["metric"], "dim": int(meta["dim"])}
-            on_disk = "vectors_file" in meta
-            if on_disk and meta["vectors_file"] != _vectors_path(path).name:
-                raise io.ModelFileError(f"{path}: refers to vectors file {meta['vectors_file']!r}, "
-                                        f"expected {_vectors_path(path).name!r}")
-            index = cls(**kwargs, path=path if on_disk else None, _count=count if on_disk else 0)
-        except (KeyError, TypeError, ValueError) as exc:
+            kwargs = {"space": space} if space is not None else {"metric": meta["metric"], "dim": meta["dim"]}
+            index = cls(**kwargs)  # the shape of the rows, from the settings
+            width, dtype = index._store.width, index._store.dtype
+            if meta.get("metric") != index.metric or meta.get("dim") != index.dim:
+                raise ValueError(f"metric {meta.get('metric')!r} and dim {meta.get('dim')!r} disagree with the settings")
+            if meta.get("width") != width or meta.get("dtype") != dtype.str:
+                raise ValueError(f"rows of {meta.get('width')!r} x {meta.get('dtype')!r}, the settings make {width} x {dtype.str}")
+            if "vectors_file" in meta:
+                crcs, block_rows = meta["block_crc32"], meta["block_rows"]
+                if not isinstance(crcs, list) or not all(isinstance(c, int) and 0 <= c < 2**32 for c in crcs) \
+                        or isinstance(block_rows, bool) or not isinstance(block_rows, int) or block_rows < 1:
+                    raise ValueError("bad block checksums")
+                store = DiskRows(dtype, width, path, generation_of(path, meta["vectors_file"]), count, block_rows, crcs)
+                index = cls(**kwargs, path=path, _store=store)
+            else:
+                vectors = arrays["vectors"]
+                if vectors.shape != (count, width) or vectors.dtype != dtype:
+                    raise ValueError(f"vectors of {vectors.dtype} {vectors.shape}, expected ({count}, {width}) {dtype}")
+                if index.metric == "hamming":
+                    index.space.check(vectors, "stored vectors")  # no bits past the dimension
+                elif not np.isfinite(vectors).all():
+                    raise ValueError("stored vectors hold NaN or infinite values")
+                index._store.append(vectors)
+            index._idmap = IdMap.from_state(arrays, meta, count)
+        except (KeyError, TypeError, ValueError, OSError) as exc:
             if isinstance(exc, io.ModelFileError):
                 raise
-            raise io.ModelFileError(f"{path}: corrupt exact-index header ({exc})") from None
-        if ids.shape != (count,) or ids.dtype != np.int64 or np.unique(ids).size != count:
-            raise io.ModelFileError(f"{path}: corrupt ids (expected {count} unique int64 ids)")
-        if not on_disk:
-            vectors = arrays.get("vectors")
-            want = (count, index._store.width)
-            if vectors is None or vectors.shape != want or vectors.dtype != index._store.dtype:
-                raise io.ModelFileError(f"{path}: corrupt vectors (expected {want} {index._store.dtype})")
-            index._store.append(vectors)
-        try:
-            index._idmap = IdMap.from_state(arrays, meta, count)
-        except (KeyError, ValueError) as exc:
-            raise io.ModelFileError(f"{path}: corrupt ids ({exc})") from None
+            raise io.ModelFileError(f"{path}: corrupt exact-index file ({exc})") from None
         return index
-
-
-def _vectors_path(path: Path) -> Path:
-    return path.with_name(path.name + ".vectors")
-
