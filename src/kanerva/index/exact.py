@@ -146,10 +146,13 @@ class ExactIndex(Index):
             x = x.reshape(-1, self.dim)
             if not np.isfinite(x).all():
                 raise ValueError(f"{name} contains NaN or inf")
-        x = np.ascontiguousarray(x, dtype=np.float32)
-        if self.metric == "cosine":
-            norms = np.linalg.norm(x, axis=1, keepdims=True)
-            x = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+        with np.errstate(over="ignore"):
+            x = np.ascontiguousarray(x, dtype=np.float32)
+        if not np.isfinite(x).all():
+            raise ValueError(f"{name} holds values too large for float32 storage (beyond 3.4e38)")
+        if self.metric == "cosine":  # norms in float64: a float32 sum of squares overflows from 1.8e19
+            norms = np.linalg.norm(x.astype(np.float64), axis=1, keepdims=True)
+            x = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0).astype(np.float32)
         return x
 
     def add(self, vectors, ids=None) -> None:

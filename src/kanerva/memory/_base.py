@@ -154,6 +154,12 @@ class AssociativeMemory(ABC):
             raise ValueError(f"this {name} holds {held}")
         return hetero
 
+    def _stored(self, n: int, hetero: bool) -> None:
+        """Count ``n`` written items; the first write that stores any fixes the mode."""
+        if n:
+            self._hetero = hetero
+            self._count += int(n)
+
     def _plan(self, steps) -> tuple[int, bool]:
         """(updates to run, whether failing to settle warns) for a read's ``steps``."""
         name = type(self).__name__

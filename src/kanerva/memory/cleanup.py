@@ -102,8 +102,7 @@ class CleanupMemory(AssociativeMemory):
         self.items_ = np.concatenate([self.items_, x])
         self.labels_ += [None] * len(x)
         self._features = None
-        self._hetero = False
-        self._count = len(self.items_)
+        self._stored(len(x), False)
 
     def _nearest(self, batch: np.ndarray) -> np.ndarray:
         return self.space.nearest(batch, self.items_, 1)[1][:, 0]

@@ -81,9 +81,8 @@ class DenseAssociativeMemory(AssociativeMemory):
         """Store patterns (one or a batch); auto-associative only (``values`` must be None)."""
         self._mode(values)
         xi, _ = self.patterns.bipolar(keys, "patterns")
-        self._hetero = False
         self.patterns_ = np.concatenate([self.patterns_, xi])
-        self._count = len(self.patterns_)
+        self._stored(len(xi), False)
 
     def energy(self, states) -> np.ndarray:
         """E = -sum_mu F(xi^mu . sigma), per state (the exp form as -log sum_mu exp(...)).
@@ -98,7 +97,11 @@ class DenseAssociativeMemory(AssociativeMemory):
             top = m.max(axis=1, initial=0.0)
             e = -(top + np.log(np.exp(m - top[:, None]).sum(axis=1)))
         else:
-            e = -(m**self.n).sum(axis=1)
+            with np.errstate(over="ignore", invalid="ignore"):
+                e = -(m**self.n).sum(axis=1)
+            if not np.isfinite(e).all():
+                raise ValueError(f"the energy overflows float64 at n={self.n} (overlaps up to {int(np.abs(m).max())}, "
+                                 f"raised to the power n); read and stable work at any n")
         return float(e[0]) if single else e
 
     def read(self, cues, *, steps: int | None = None, mode: str = "sync", return_info: bool = False):
@@ -162,13 +165,29 @@ def _drive_terms(m: np.ndarray, n: int, exp_form: bool) -> tuple[np.ndarray, np.
     With b = m_mu - xi_i^mu sigma_i the arguments b +- xi_i^mu are m_mu and m_mu +- 2, and
     summing the four cases gives a_mu = (F(m + 2) - F(m - 2)) / 2 and
     K = sum_mu (F(m + 2) - 2 F(m) + F(m - 2)) / 2. For exp every F is scaled by
-    exp(-(max m + 2)), which keeps the signs and never overflows.
+    exp(-(max m + 2)), which keeps the signs and never overflows. For x^n the overlaps are divided
+    by a power of two per cue when (max |m| + 2)^n would overflow (a large n): exact scaling, the
+    same signs; below that the arithmetic is unscaled (exact integers where float64 holds them).
     """
     if exp_form:
         e = np.exp(m - (m.max(axis=-1, keepdims=True) + 2.0))
         return e * np.sinh(2.0), e.sum(axis=-1) * (np.cosh(2.0) - 1.0)
-    up, mid, down = (m + 2.0) ** n, m**n, (m - 2.0) ** n
+    scale = poly_scale(np.abs(m).max(axis=-1, keepdims=True, initial=0.0), n)
+    m, two = m / scale, 2.0 / scale
+    up, mid, down = (m + two) ** n, m**n, (m - two) ** n
     return 0.5 * (up - down), 0.5 * (up - 2.0 * mid + down).sum(axis=-1)
+
+
+def poly_scale(top, n: int):
+    """1 where (top + 2)^n fits float64 comfortably, else the power of two at or above top + 2
+    (dividing by it is exact, and keeps every (m +- 2)^n below 2^n finite).
+
+    >>> float(poly_scale(np.array(100.0), 3)), float(poly_scale(np.array(100.0), 1000))
+    (1.0, 128.0)
+    """
+    top = np.asarray(top, dtype=np.float64) + 2.0
+    big = n * np.log2(top) > 1000.0
+    return np.where(big, 2.0 ** np.ceil(np.log2(top)), 1.0)
 
 
 def _read_sync(x: np.ndarray, s: np.ndarray, n: int, exp_form: bool, limit: int) -> tuple[np.ndarray, ReadInfo]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._base import AssociativeMemory, ReadInfo, check_pairs, run_sync
+from ._patterns import Patterns
 
 
 def layer_norm(x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
@@ -68,14 +69,17 @@ class FastWeights(AssociativeMemory):
 
     def __init__(self, space, decay: float = 0.95, rate: float = 0.5):
         super().__init__(space)
+        self._settings(decay, rate)
+        width = self.patterns.width
+        self.A_ = np.zeros((width, width))
+
+    def _settings(self, decay, rate) -> None:
         if isinstance(decay, bool) or not isinstance(decay, (int, float, np.number)) or not 0.0 < float(decay) <= 1.0:
             raise ValueError(f"decay must be in (0, 1], got {decay!r}")
         if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) or not np.isfinite(rate) \
                 or not float(rate) > 0.0:
             raise ValueError(f"rate must be a positive number, got {rate!r}")
         self.decay, self.rate = float(decay), float(rate)
-        width = self.patterns.width
-        self.A_ = np.zeros((width, width))
 
     def __repr__(self) -> str:
         return f"FastWeights({self.patterns!r}, decay={self.decay}, rate={self.rate}, items={len(self)})"
@@ -89,9 +93,12 @@ class FastWeights(AssociativeMemory):
         n = len(k)
         # n sequential updates in one product: item t is scaled by lambda^(n-1-t)
         scale = self.rate * self.decay ** np.arange(n - 1, -1, -1, dtype=np.float64)
-        self.A_ = self.decay**n * self.A_ + (v * scale[:, None]).T @ k
-        self._hetero = hetero
-        self._count += n
+        with np.errstate(over="ignore", invalid="ignore"):
+            a = self.decay**n * self.A_ + (v * scale[:, None]).T @ k
+        if not np.isfinite(a).all():
+            raise ValueError("patterns too large: the fast weights would overflow float64 (nothing was written)")
+        self.A_ = a
+        self._stored(n, hetero)
 
     def read(self, cues, *, steps: int | None = None, tol: float = 1e-6, return_info: bool = False):
         """Read at ``cues`` (one pattern or a batch).
@@ -110,7 +117,10 @@ class FastWeights(AssociativeMemory):
         limit, strict = self._plan(steps)
         z, single = self.patterns.real(cues, "cues", np.float64)
         if self._hetero or limit == 0:
-            out, info = z @ self.A_.T, ReadInfo.direct(len(z), 0)
+            with np.errstate(over="ignore", invalid="ignore"):
+                out, info = z @ self.A_.T, ReadInfo.direct(len(z), 0)
+            if not np.isfinite(out).all():
+                raise ValueError("cues too large: the read A k overflows float64")
         else:
             def update(h, rows):
                 new = np.tanh(layer_norm(z[rows] + h @ self.A_.T))
@@ -128,9 +138,12 @@ class FastWeights(AssociativeMemory):
     @classmethod
     def _from_state(cls, space, arrays, meta):
         a = arrays["A"]
-        fw = cls(space, decay=meta["decay"], rate=meta["rate"])
-        if a.shape != fw.A_.shape or a.dtype != np.float64 or not np.isfinite(a).all():
-            raise ValueError(f"A must be finite float64 of shape {fw.A_.shape}, got {a.dtype} {a.shape}")
+        width = Patterns(space, cls.__name__, cls.pattern_kind).width  # checked before allocating A
+        if a.shape != (width, width) or a.dtype != np.float64 or not np.isfinite(a).all():
+            raise ValueError(f"A must be finite float64 of shape ({width}, {width}), got {a.dtype} {a.shape}")
+        fw = cls.__new__(cls)
+        AssociativeMemory.__init__(fw, space)
+        fw._settings(meta["decay"], meta["rate"])
         fw.A_ = a.copy()
         return fw
 

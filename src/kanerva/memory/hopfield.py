@@ -105,9 +105,10 @@ class Hopfield(AssociativeMemory):
         """Store patterns (one or a batch); auto-associative only (``values`` must be None)."""
         self._mode(values)
         xi, _ = self.patterns.bipolar(keys, "patterns")
-        self._hetero = False
+        if not len(xi):
+            return
         self._keep(np.concatenate([self.patterns_, xi]))
-        self._count = len(self.patterns_)
+        self._stored(len(xi), False)
         if self.rule == "storkey":
             self._storkey(xi.astype(np.float64))
         elif self.rule == "pinv":
@@ -270,15 +271,17 @@ class Hopfield(AssociativeMemory):
 
     @classmethod
     def _from_state(cls, space, arrays, meta):
-        net = cls(space, rule=meta["rule"], seed=meta["seed"])
+        dim = space.dim if hasattr(space, "dim") else space  # checked against the arrays before allocating
         patterns = arrays["patterns"]
-        if patterns.dtype != np.int8 or patterns.ndim != 2 or patterns.shape[1] != net.dim \
+        if patterns.dtype != np.int8 or patterns.ndim != 2 or patterns.shape[1] != dim \
                 or not np.isin(patterns, (-1, 1)).all():
-            raise ValueError(f"patterns must be +-1 int8 of shape (P, {net.dim}), got {patterns.dtype} {patterns.shape}")
-        if net.rule == "storkey":
+            raise ValueError(f"patterns must be +-1 int8 of shape (P, {dim}), got {patterns.dtype} {patterns.shape}")
+        if meta["rule"] == "storkey":
             w = arrays["weights"]
-            if w.shape != (net.dim, net.dim) or w.dtype != np.float64 or not np.isfinite(w).all():
-                raise ValueError(f"weights must be finite float64 of shape ({net.dim}, {net.dim}), got {w.dtype} {w.shape}")
+            if w.shape != (dim, dim) or w.dtype != np.float64 or not np.isfinite(w).all():
+                raise ValueError(f"weights must be finite float64 of shape ({dim}, {dim}), got {w.dtype} {w.shape}")
+        net = cls(space, rule=meta["rule"], seed=meta["seed"])
+        if net.rule == "storkey":
             net._keep(patterns)
             net._weights = w.copy()
         elif len(patterns):

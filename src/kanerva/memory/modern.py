@@ -41,7 +41,11 @@ def softmax_weights(queries: np.ndarray, keys: np.ndarray, beta: float) -> np.nd
     >>> softmax_weights(np.array([[1.0, 0.0]]), np.eye(2), beta=0.0).tolist()
     [[0.5, 0.5]]
     """
-    scores = beta * (queries @ keys.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scores = beta * (queries @ keys.T)
+    if not np.isfinite(scores).all():
+        raise ValueError("patterns too large: beta times their dot products overflow float "
+                         "(scale the patterns down, or lower beta)")
     scores -= scores.max(axis=1, keepdims=True)
     np.exp(scores, out=scores)
     scores /= scores.sum(axis=1, keepdims=True)
@@ -133,8 +137,7 @@ class ModernHopfield(AssociativeMemory):
         self.keys_ = k if self.keys_ is None else np.concatenate([self.keys_, k])
         if not hetero:
             self.values_ = self.keys_
-        self._hetero = hetero
-        self._count = len(self.keys_)
+        self._stored(len(k), hetero)
 
     def attend(self, cues) -> np.ndarray:
         """Attention weights softmax(beta X^T xi) of each cue over the stored patterns (n, P)."""

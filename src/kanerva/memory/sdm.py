@@ -214,8 +214,7 @@ class SparseDistributedMemory(AssociativeMemory):
         indptr, indices = self._active(x)
         info = np.iinfo(self.counters_.dtype)
         _add_rows(self.counters_, indptr, indices, bipolar, -info.max)  # symmetric: [-max, max]
-        self._hetero = hetero
-        self._count += len(x)
+        self._stored(len(x), hetero)
 
     def read_sums(self, addresses) -> np.ndarray:
         """Counter sums over the active locations (n, dim) int32: the evidence per bit (+ for a

@@ -58,7 +58,7 @@ class FHRR(DenseSpace):
         return np.ones(self.dim, dtype=np.complex64)
 
     def normalize(self, acc):
-        acc = self._finite(np.asarray(acc, dtype=np.complex128))
+        acc = self._accumulator(acc).astype(np.complex128, copy=False)
         mag = np.abs(acc)
         unit = np.divide(acc, mag, out=np.zeros_like(acc), where=mag > 0)
         return np.where(mag > 0, unit, self.tiebreak(acc)).astype(np.complex64)

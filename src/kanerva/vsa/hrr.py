@@ -106,7 +106,7 @@ class HRR(DenseSpace):
         return e
 
     def normalize(self, acc):
-        acc = self._finite(np.asarray(acc, dtype=np.float64))
+        acc = self._accumulator(acc).astype(np.float64, copy=False)
         norm = np.linalg.norm(acc, axis=-1, keepdims=True)
         out = np.divide(acc, norm, out=np.zeros_like(acc), where=norm > 0)
         return out.astype(np.float32)

@@ -73,18 +73,18 @@ class Space(ABC):
     def random(self, n: int | None = None, key=None) -> np.ndarray:
         """Random vectors: one (``n=None``), a batch of ``n``, or the vector(s) of ``key``.
 
-        ``key`` is a str or int (one vector) or a sequence of them (a batch); the same
-        (seed, key) gives the same vector in every process.
+        ``key`` is a str or an int (one vector) or an ordered sequence of them (a list, tuple,
+        range or array: a batch); the same (seed, key) gives the same vector in every process.
+        Bytes, floats, bools and unordered collections (sets, dicts) are refused.
         """
         if key is not None:
             if n is not None:
                 raise ValueError("give either n or key, not both")
-            if isinstance(key, (str, int, np.integer)):
-                return self._from_hashes(_keys.key_hashes(self.seed, [key]))[0]
-            keys = list(key)
+            keys, single = _keys.key_list(key)
             if not keys:
                 raise ValueError("key is an empty sequence: no vectors to draw")
-            return self._from_hashes(_keys.key_hashes(self.seed, keys))
+            vectors = self._from_hashes(_keys.key_hashes(self.seed, keys))
+            return vectors[0] if single else vectors
         if n is None:
             return self._from_hashes(self._fresh_hashes(1))[0]
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
@@ -264,13 +264,33 @@ class Space(ABC):
             raise TypeError(f"weights must be real numbers, got dtype {w.dtype}")
         if not np.all(np.isfinite(w)):
             raise ValueError("weights contain NaN or inf")
+        if w.dtype.kind in "iu" and w.size and float(np.abs(w.astype(np.float64)).sum()) >= _INT_SUM_LIMIT:
+            raise ValueError("integer weights too large: the weighted sums would overflow int64 "
+                             "(pass float weights, or smaller ones)")
         return w
 
     def _check_acc(self, acc, like_shape: tuple[int, ...]) -> np.ndarray:
-        acc = np.asarray(acc)
+        acc = self._accumulator(acc)
         if acc.shape != like_shape:
             raise ValueError(f"accumulator has shape {acc.shape}, expected {like_shape}")
         return acc
+
+    def _accumulator(self, acc) -> np.ndarray:
+        """A raw accumulator (what :meth:`normalize` takes): numbers, ``dim`` in the last axis,
+        finite, and integer counts far enough from the int64 limits that adding to them is exact."""
+        acc = np.asarray(acc)
+        if acc.dtype == object or not np.issubdtype(acc.dtype, np.number) and acc.dtype != bool:
+            raise TypeError(f"an accumulator of {self!r} must be numbers, got dtype {acc.dtype}")
+        if acc.ndim == 0 or acc.shape[-1] != self.dim:
+            raise ValueError(f"an accumulator of {self!r} has {self.dim} entries in the last axis, got shape {acc.shape}")
+        if acc.dtype.kind in "fc" and not np.isfinite(acc).all():
+            raise ValueError("the accumulator contains NaN or infinite values")
+        if acc.dtype.kind in "iu" and acc.size and float(np.abs(acc.astype(np.float64)).max()) >= _INT_SUM_LIMIT:
+            raise ValueError("the accumulator's counts are too large for exact int64 sums")
+        return acc
+
+
+_INT_SUM_LIMIT = 2.0**62  # integer sums stay exact in int64 below this
 
 
 def _check_k(k, n: int) -> int:
@@ -315,6 +335,17 @@ class DenseSpace(Space):
     acc_dtype: np.dtype = np.dtype(np.float64)
     block_dtype: np.dtype = np.dtype(np.float32)
     block_rows: int = 256
+
+    def _check_values(self, x, name):
+        # every operation refuses NaN and inf: one fast sum screens (NaN and inf propagate into it),
+        # the elementwise test runs only when the sum is not finite
+        if x.dtype.kind in "fc" and x.size:
+            with np.errstate(over="ignore", invalid="ignore"):
+                total = np.add.reduce(x.reshape(-1))
+            if not np.isfinite(total):
+                if not np.isfinite(x).all():
+                    raise ValueError(f"{name} contains NaN or infinite values")
+                raise ValueError(f"{name} holds values too large for {self!r} (their sum overflows)")
 
     def accumulate(self, xs, weights=None, acc=None):
         xs = self._check_stack(xs)
