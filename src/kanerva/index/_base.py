@@ -184,7 +184,7 @@ class Hasher(ABC):
     def _rebuild(cls, arrays: dict, meta: dict, where) -> Hasher:
         try:
             return cls._from_state(arrays, meta)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise io.ModelFileError(f"{where}: inconsistent {cls.kind} file ({exc})") from None
 
     @abstractmethod

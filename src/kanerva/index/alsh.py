@@ -240,9 +240,12 @@ class AsymmetricLSH(Index):
     def load(cls, path: str | os.PathLike) -> AsymmetricLSH:
         arrays, meta = io.load(path, cls.kind, cls.version)
         try:
-            index = cls(**meta["settings"])
-            count = positive_int(meta["count"], "count", 0)
-            items = arrays["items"]
+            settings, count, items = meta["settings"], positive_int(meta["count"], "count", 0), arrays["items"]
+            if not isinstance(settings, dict) or items.ndim != 2 or settings.get("input_dim") != items.shape[1]:
+                raise ValueError(f"settings {settings!r:.80} do not match items of shape {items.shape}")
+            if isinstance(settings.get("bits"), int) and settings["bits"] > 1 << 20:
+                raise ValueError(f"{settings['bits']} SimHash bits")
+            index = cls(**settings)
             if items.dtype != np.float64 or items.shape != (count, index.input_dim) or not np.isfinite(items).all():
                 raise ValueError(f"items of {items.dtype} {items.shape}, expected ({count}, {index.input_dim}) floats")
             ids = IdMap.from_state(arrays, meta, count)
@@ -254,6 +257,6 @@ class AsymmetricLSH(Index):
             if count:
                 index.add(items, ids=ids.ids)
             index._ids.next_id = ids.next_id
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise io.ModelFileError(f"{path}: inconsistent {cls.kind} file ({exc})") from None
         return index

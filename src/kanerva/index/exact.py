@@ -45,6 +45,7 @@ from ._store import DiskRows, RamRows, generation_of, remove_other_generations, 
 from ._topk import block_topk, merge_running
 
 KIND = "exact-index"
+IP_LIMIT = 1e15  # float32 inner products of rows this large stay finite up to 10^8 dimensions
 VERSION = 1
 
 
@@ -74,6 +75,8 @@ class ExactIndex(Index):
     >>> sims.tolist(), ids.tolist()
     ([[3.0, 1.0]], [[1, 0]])
     """
+
+    kind, version = KIND, VERSION
 
     def __init__(self, space: Space | None = None, *, metric: str | None = None, dim: int | None = None,
                  path: str | os.PathLike | None = None, _store: DiskRows | None = None):
@@ -150,6 +153,8 @@ class ExactIndex(Index):
             x = np.ascontiguousarray(x, dtype=np.float32)
         if not np.isfinite(x).all():
             raise ValueError(f"{name} holds values too large for float32 storage (beyond 3.4e38)")
+        if self.metric == "ip" and x.size and np.abs(x).max() > IP_LIMIT:
+            raise ValueError(f"{name} holds values too large for float32 inner products (beyond {IP_LIMIT:g})")
         if self.metric == "cosine":  # norms in float64: a float32 sum of squares overflows from 1.8e19
             norms = np.linalg.norm(x.astype(np.float64), axis=1, keepdims=True)
             x = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0).astype(np.float32)
@@ -265,7 +270,7 @@ class ExactIndex(Index):
                     raise ValueError("stored vectors hold NaN or infinite values")
                 index._store.append(vectors)
             index._idmap = IdMap.from_state(arrays, meta, count)
-        except (KeyError, TypeError, ValueError, OSError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
             if isinstance(exc, io.ModelFileError):
                 raise
             raise io.ModelFileError(f"{path}: corrupt exact-index file ({exc})") from None

@@ -151,6 +151,6 @@ class HashIndex(Index):
                     raise ValueError(f"vectors of {vectors.dtype} {vectors.shape}")
                 index._vectors = vectors.copy()
             index._codes, index._ids = codes.copy(), IdMap.from_state(arrays, meta, count)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise io.ModelFileError(f"{path}: inconsistent {cls.kind} file ({exc})") from None
         return index

@@ -222,9 +222,10 @@ class SimHash(Hasher):
 
     @classmethod
     def _from_state(cls, arrays, meta):
-        h = cls(meta["input_dim"], 1, meta["seed"])
-        bits, projection = positive_int(meta["bits"], "bits"), arrays["projection"]
-        if projection.dtype != np.float64 or projection.shape != (bits, h.input_dim) or not np.isfinite(projection).all():
-            raise ValueError(f"projection of {projection.dtype} {projection.shape}, expected ({bits}, {h.input_dim}) floats")
-        h.bits, h.projection = bits, projection.copy()
+        d, bits, projection = positive_int(meta["input_dim"], "input_dim"), positive_int(meta["bits"], "bits"), \
+            arrays["projection"]
+        if projection.dtype != np.float64 or projection.shape != (bits, d) or not np.isfinite(projection).all():
+            raise ValueError(f"projection of {projection.dtype} {projection.shape}, expected ({bits}, {d}) floats")
+        h = cls(1, 1, meta["seed"])  # small; the stored projection replaces its draw
+        h.input_dim, h.bits, h.projection = d, bits, projection.copy()
         return h

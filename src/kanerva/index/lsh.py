@@ -158,11 +158,14 @@ class L2Hash(Hasher):
 
     @classmethod
     def _from_state(cls, arrays, meta):
-        h = cls(meta["input_dim"], meta["hashes_per_table"], meta["tables"], meta["width"], meta["seed"])
-        for name, want in (("a", h.a), ("b", h.b), ("mult", h._mult)):
+        d, k, t = (positive_int(meta[key], key) for key in ("input_dim", "hashes_per_table", "tables"))
+        want = {"a": ((t * k, d), np.float64), "b": ((t * k,), np.float64), "mult": ((k,), np.uint64)}
+        for name, (shape, dtype) in want.items():  # checked before anything of these sizes is made
             got = arrays[name]
-            if got.dtype != want.dtype or got.shape != want.shape or (got.dtype.kind == "f" and not np.isfinite(got).all()):
-                raise ValueError(f"array {name!r} is {got.dtype} {got.shape}, expected {want.dtype} {want.shape}")
+            if got.dtype != dtype or got.shape != shape or (got.dtype.kind == "f" and not np.isfinite(got).all()):
+                raise ValueError(f"array {name!r} is {got.dtype} {got.shape}, expected {np.dtype(dtype)} {shape}")
+        h = cls(1, k, t, meta["width"], meta["seed"])  # one input: small; the arrays replace its draws
+        h.input_dim = d
         h.a, h.b, h._mult = arrays["a"].copy(), arrays["b"].copy(), arrays["mult"].copy()
         return h
 
@@ -266,6 +269,6 @@ class L2LSH(Index):
             index._data, index._ids = data.copy(), IdMap.from_state(arrays, meta, count)
             index._keys = hasher.hash(index._data)
             index._rebuild()
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise io.ModelFileError(f"{path}: inconsistent {cls.kind} file ({exc})") from None
         return index

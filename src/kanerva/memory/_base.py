@@ -213,7 +213,7 @@ class AssociativeMemory(ABC):
             if (count == 0) != (hetero is None):
                 raise ValueError(f"{count} items but mode {hetero!r}")
             memory._count, memory._hetero = count, hetero
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise io.ModelFileError(f"{path}: inconsistent {cls.kind} file ({exc})") from None
         return memory
 

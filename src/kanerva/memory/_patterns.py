@@ -155,7 +155,10 @@ class Patterns:
         float32 stays float32, anything else float64). Non-finite values are refused."""
         if self.space is not None:
             x, single = self.vectors(x, name)
-            rows = self.space.to_features(x)
+            with np.errstate(over="ignore", invalid="ignore"):
+                rows = self.space.to_features(x)
+            if not np.isfinite(rows).all():
+                raise ValueError(f"{self.owner}: {name} holds values too large for real features")
             return (rows if dtype is None else rows.astype(dtype, copy=False)), single
         arr, single = self._plain_batch(x, name)
         if dtype is None:

@@ -38,6 +38,7 @@ from .._kernels.hopfield import sync_update
 from ._base import AssociativeMemory, ReadInfo, positive_int, run_sync
 
 INTERACTIONS = ("poly", "exp")
+MAX_POWER = 10_000  # beyond, x^n of overlaps is a winner-take-all: the exponential form
 
 
 class DenseAssociativeMemory(AssociativeMemory):
@@ -71,6 +72,8 @@ class DenseAssociativeMemory(AssociativeMemory):
             raise ValueError(f"interaction must be 'poly' or 'exp', got {interaction!r}")
         self.interaction = interaction
         self.n = positive_int(n, "n", 2)
+        if self.n > MAX_POWER:
+            raise ValueError(f"n must be at most {MAX_POWER:,} (use interaction='exp' for a sharper energy), got {n!r}")
         self.patterns_ = np.zeros((0, self.dim), dtype=np.int8)
 
     def __repr__(self) -> str:

@@ -129,6 +129,10 @@ class ModernHopfield(AssociativeMemory):
         hetero = self._mode(values)
         dtype = None if self.keys_ is None else self.keys_.dtype
         k, _ = self.patterns.real(keys, "patterns", dtype)
+        with np.errstate(over="ignore"):
+            self_scores = self.beta * np.einsum("ij,ij->i", k.astype(np.float64), k.astype(np.float64))
+        if not np.isfinite(self_scores).all():
+            raise ValueError("patterns too large: beta times their squared norms overflows float64")
         if hetero:
             dv = self.values_.shape[1] if self.values_ is not None else (np.shape(values)[-1] if np.ndim(values) else 0)
             v, _ = as_batch(values, dv, "values", k.dtype)

@@ -132,7 +132,7 @@ class SparseDistributedMemory(AssociativeMemory):
             raise ValueError("give either radius or activation, not both")
         if activation is not None:
             if isinstance(activation, bool) or not isinstance(activation, (int, float, np.number)) \
-                    or not 0.0 < float(activation) <= 1.0:
+                    or not 0 < activation <= 1:
                 raise ValueError(f"activation must be a fraction in (0, 1], got {activation!r}")
             activation = float(activation)
         elif radius is None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _keys
-from .space import DenseSpace
+from .space import _QUIET, DenseSpace
 
 
 class FHRR(DenseSpace):
@@ -47,6 +47,7 @@ class FHRR(DenseSpace):
         rows = np.asarray(rows, dtype=np.float64)
         return rows[..., : self.dim] + 1j * rows[..., self.dim :]
 
+    @_QUIET
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
         return self._finite(a * b)
@@ -57,12 +58,14 @@ class FHRR(DenseSpace):
     def identity(self):
         return np.ones(self.dim, dtype=np.complex64)
 
+    @_QUIET
     def normalize(self, acc):
         acc = self._accumulator(acc).astype(np.complex128, copy=False)
         mag = np.abs(acc)
         unit = np.divide(acc, mag, out=np.zeros_like(acc), where=mag > 0)
         return np.where(mag > 0, unit, self.tiebreak(acc)).astype(np.complex64)
 
+    @_QUIET
     def power(self, x, r):
         x = self.check(x)
         return self._finite(np.exp(1j * float(r) * np.angle(x)).astype(np.complex64))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _keys
-from .space import DenseSpace, as_shift, cosine_matrix
+from .space import _QUIET, DenseSpace, as_shift, cosine_matrix
 
 
 class HRR(DenseSpace):
@@ -61,6 +61,7 @@ class HRR(DenseSpace):
     def from_features(self, rows):
         return np.asarray(rows, dtype=np.float64) / np.sqrt(self.dim)
 
+    @_QUIET
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
         return self._finite(self._from_spectrum(self._spectrum(a) * self._spectrum(b)))
@@ -105,12 +106,14 @@ class HRR(DenseSpace):
         e[0] = 1.0
         return e
 
+    @_QUIET
     def normalize(self, acc):
         acc = self._accumulator(acc).astype(np.float64, copy=False)
         norm = np.linalg.norm(acc, axis=-1, keepdims=True)
         out = np.divide(acc, norm, out=np.zeros_like(acc), where=norm > 0)
         return out.astype(np.float32)
 
+    @_QUIET
     def power(self, x, r):
         f = self._spectrum(self.check(x))
         return self._finite(self._from_spectrum(np.abs(f) ** r * np.exp(1j * r * np.angle(f))))

@@ -20,6 +20,14 @@ from .._checks import positive_int
 from . import _keys
 
 
+_QUIET = np.errstate(over="ignore", invalid="ignore", divide="ignore")
+"""Float overflow inside an operation whose result is checked (``_finite``) raises the library's
+error instead of also printing numpy's warning."""
+
+MAX_DIM = 2**31 - 1
+"""The largest dimension a space takes (one MAP vector of it is 2 GB)."""
+
+
 class Space(ABC):
     """A hypervector model of dimension ``dim``; subclasses fill in the algebra.
 
@@ -35,10 +43,12 @@ class Space(ABC):
     dtype: np.dtype
 
     def __init__(self, dim: int, seed: int = 0):
-        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 1:
-            raise ValueError(f"dim must be a positive integer, got {dim!r}")
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 1 <= dim <= MAX_DIM:
+            raise ValueError(f"dim must be an integer between 1 and {MAX_DIM:,}, got {dim!r}")
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise TypeError(f"seed must be an integer, got {seed!r}")
+        if not -(2**63) <= seed < 2**63:
+            raise ValueError(f"seed must fit in 64 bits, got {seed!r}")
         self.dim = int(dim)
         self.seed = int(seed)
         self._rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 1]))
@@ -347,6 +357,7 @@ class DenseSpace(Space):
                     raise ValueError(f"{name} contains NaN or infinite values")
                 raise ValueError(f"{name} holds values too large for {self!r} (their sum overflows)")
 
+    @_QUIET
     def accumulate(self, xs, weights=None, acc=None):
         xs = self._check_stack(xs)
         w = self._check_weights(weights, xs.shape[-2])
@@ -367,6 +378,7 @@ class DenseSpace(Space):
         x = self.check(x)
         return np.roll(x, as_shift(shift), axis=-1)
 
+    @_QUIET
     def similarity(self, a, b):
         a, b = self._check_pair(a, b)
         return pairwise(a, b, lambda x, y: self._finite(self._similarity_matrix(x, y)))
