@@ -23,6 +23,9 @@ EXPECTED = {
     "capacity.py": ["BSC   n=10: 0/0/0  n=20: 0/0/0", "MAP   n=10: 0/0/0  n=20: 0/0/0",
                     "HRR   n=10: 0/0/0  n=20: 0/0/0", "FHRR  n=10: 0/0/0  n=20: 0/0/0"],
     "random_indexing.py": ["nearest word in the same group", "tea     ~ "],
+    "language_identification.py": ["characters of 21 languages", "test split: 99.", "hardest languages:",
+                                   "Der Hund schläft unter dem Tisch.", "-> de (", "-> pt (", "-> hu (", "-> bg (",
+                                   "clustered order:"],
 }
 
 
