@@ -95,5 +95,6 @@ html_theme_options = {
     "pygments_dark_style": "monokai",
 }
 html_context = {"default_mode": "light"}
-html_sidebars = {"index": [], "getting_started": [], "changelog": []}
+# no section sidebar where the page needs the width (benchmark tables) or has no siblings
+html_sidebars = {"index": [], "getting_started": [], "changelog": [], "benchmarks/*": []}
 
