@@ -44,6 +44,7 @@ suppress_warnings = []
 
 # --- the API reference (docs/api/, written by _ext/kanerva_api.py at every build) ---------------
 autosummary_generate = True
+toc_object_entries_show_parents = "hide"  # "fit()", not "NGramClassifier.fit()", in the page contents
 autosummary_imported_members = False
 autodoc_default_options = {"show-inheritance": True}
 autodoc_member_order = "groupwise"

@@ -145,6 +145,15 @@ def generate(app, config) -> None:
     modules = public_modules(config.autodoc_mock_imports)
     canonical = canonical_names(modules)
     app.kanerva_canonical = canonical
+    # the class and function templates say which module defines an object documented under a
+    # shorter name (its module docstring often explains the method)
+    defined_in = {}
+    for key, name in canonical.items():
+        obj = _import_target(name)
+        where = getattr(obj, "__module__", None)
+        if where in modules and where != name.rpartition(".")[0]:
+            defined_in[name] = where
+    config.autosummary_context = {**config.autosummary_context, "kanerva_defined_in": defined_in}
     app.kanerva_modules = sorted(modules, key=lambda m: (m.count("."), m))
     pages = {f"{m}.rst": module_page(m, modules[m], modules, canonical) for m in modules}
     for old in api.glob(f"{ROOT}*.rst"):
