@@ -96,7 +96,7 @@ class Space(ABC):
 
     @abstractmethod
     def _from_hashes(self, hashes: np.ndarray) -> np.ndarray:
-        """Vectors ``(len(hashes), *shape)`` expanded from 64-bit hashes by the keyed stream."""
+        """Vectors (len(hashes), *shape) expanded from 64-bit hashes by the keyed stream."""
 
     def tiebreak(self, acc: np.ndarray) -> np.ndarray:
         """Tie-breaking vectors for accumulators ``acc`` (..., dim): one pseudo-random vector
