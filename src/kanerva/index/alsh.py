@@ -1,5 +1,5 @@
 """Asymmetric LSH for maximum inner product search (MIPS): different transforms for the stored
-items ``P`` and the queries ``Q`` turn ``argmax_x q . x`` into a near-neighbour problem.
+items ``P`` and the queries ``Q`` turn ``argmax_x q.x`` into a near-neighbour problem.
 
 Inner products have no LSH family of their own (``x . x`` need not be the largest ``x . y``), so
 items are first scaled by ``U / max ||x||`` (the scale does not change the argmax) and then:
