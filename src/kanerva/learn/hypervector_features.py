@@ -16,24 +16,10 @@ True
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from .._kernels.projection import bipolar_rows
 from ..vsa import Space
-
-
-# byte value -> the signs of its 8 bits; bit b of byte j is dimension 8j + b (LSB first, as in
-# kanerva._kernels.bits)
-_SIGNS = (1.0 - 2.0 * ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1)).astype(np.float32)
-
-
-@numba.njit(cache=True, nogil=True)
-def _signs(data, lut, out):
-    for g in range(data.shape[0]):
-        for j in range(data.shape[1]):
-            v = data[g, j]
-            for b in range(8):
-                out[g, 8 * j + b] = lut[v, b]
 
 
 def feature_dim(space: Space) -> int:
@@ -50,14 +36,9 @@ def real_features(space: Space, vectors: np.ndarray, buffer: np.ndarray | None =
     """(n, feature_dim) float32 rows of a batch of vectors of ``space``. For BSC, ``buffer`` (a
     float32 array of at least n * 64 * words entries) is reused instead of allocating."""
     if space.name == "bsc":
-        data = np.ascontiguousarray(vectors, dtype="<u8").view(np.uint8)
-        size = data.shape[0] * data.shape[1] * 8
-        if buffer is not None and buffer.size >= size:
-            out = buffer.reshape(-1)[:size].reshape(data.shape[0], -1)
-        else:
-            out = np.empty((data.shape[0], data.shape[1] * 8), dtype=np.float32)
-        _signs(data, _SIGNS, out)
-        return out[:, : space.dim]
+        size = vectors.shape[0] * space.dim
+        out = buffer.reshape(-1)[:size].reshape(vectors.shape[0], -1) if buffer is not None and buffer.size >= size else None
+        return bipolar_rows(vectors, space.dim, out=out)
     if space.name == "map":
         return vectors.astype(np.float32)
     if space.name == "hrr":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _ngram_kernels as K
+from .._kernels import ngram_scores as K
 from .hypervector_features import feature_dim
 
 STEPS = np.concatenate([[0.0], 2.0 ** -np.arange(12, -3, -1)])

@@ -23,7 +23,7 @@ as in AdaptHD, Imani et al. 2019, and OnlineHD, Hernandez-Cano et al. 2021):
    are random with respect to every class and add only cross-talk noise.
 
 The D-dimensional work sweeps the vocabulary in blocks of n-grams: byte lookups on the packed bits
-for BSC and MAP (MAP vectors are the bipolar image of BSC ones; :mod:`kanerva.vsa.bit_projection`),
+for BSC and MAP (MAP vectors are the bipolar image of BSC ones; :mod:`kanerva._kernels.projection`),
 real feature rows and BLAS for HRR and FHRR (:mod:`.hypervector_features`). Memory stays
 ``O(block x D + V x classes)``; the online passes run on the n-gram x class table.
 """
@@ -42,9 +42,10 @@ from ..encoders.ngrams import (Alphabet, CountsSum, NGramCounts, NGramEncoder, c
 from ..encoders.text_codepoints import CodePointTexts
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
+from .._kernels import ngram_scores as K
 from .._kernels.bits import thread_pool
-from ..vsa.bit_projection import bit_table, weighted_bundle
-from . import _ngram_kernels as K
+from .._kernels.ngram_counts import CodeTable
+from .._kernels.projection import bit_table, weighted_bundle
 from ._sklearn import ClassifierContract, check_fitted
 from .hypervector_features import feature_dim, real_features
 from .hypervector_passes import hv_pass
@@ -109,7 +110,7 @@ class Scorer:
     vocabulary: np.ndarray
 
     def __post_init__(self):
-        self.codes = K.CodeTable(self.vocabulary)
+        self.codes = CodeTable(self.vocabulary)
 
     def rows(self, texts) -> tuple[np.ndarray, np.ndarray]:
         """Vocabulary rows (-1: unseen n-gram) of the n-grams of ``texts``, and offsets per text."""
@@ -278,7 +279,7 @@ class NGramClassifier(ClassifierContract):
         self.history_ = []
         if retrain:
             with self._timed("examples"):
-                codes = K.CodeTable(self.vocabulary_)
+                codes = CodeTable(self.vocabulary_)
 
                 def lookup(chunk_codes, alphabet):
                     return codes.lookup(recode(chunk_codes, alphabet, self.alphabet_))

@@ -25,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels import bits as _bits
-from . import _counts, _keys
+from .._kernels import counts as _counts
+from . import _keys
 from .space import Space, _check_k, as_shift, pairwise
 
 
