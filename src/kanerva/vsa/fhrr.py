@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _keys
-from .space import DenseSpace
+from .dense import DenseSpace
 
 
 class FHRR(DenseSpace):
@@ -55,6 +55,17 @@ class FHRR(DenseSpace):
     def power(self, x, r):
         x = self.check(x)
         return self._finite(np.exp(1j * float(r) * np.angle(x)).astype(np.complex64))
+
+    @property
+    def feature_dim(self):
+        return 2 * self.dim  # [cos, sin]: Re(a . conj(b)) = a_re . b_re + a_im . b_im
+
+    def _fill_features(self, rows, out):
+        out[:, : self.dim] = rows.real
+        out[:, self.dim :] = rows.imag
+
+    def _from_features(self, rows):
+        return rows[..., : self.dim] + 1j * rows[..., self.dim :]
 
     def _similarity_matrix(self, a, b):
         # Re(a . conj(b)) = a_re . b_re + a_im . b_im: one real product of (re, im) rows, half

@@ -26,7 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _keys
-from .space import DenseSpace, as_shift, cosine_matrix
+from .dense import DenseSpace, cosine_matrix
+from .space import as_shift
 
 
 class HRR(DenseSpace):
@@ -108,6 +109,12 @@ class HRR(DenseSpace):
     def power(self, x, r):
         f = self._spectrum(self.check(x))
         return self._finite(self._from_spectrum(np.abs(f) ** r * np.exp(1j * r * np.angle(f))))
+
+    def _fill_features(self, rows, out):
+        np.multiply(rows, np.float32(np.sqrt(self.dim)), out=out)  # unit vectors: dot = dim * cosine
+
+    def _from_features(self, rows):
+        return rows / np.sqrt(self.dim)
 
     def _similarity_matrix(self, a, b):
         return cosine_matrix(a, b)

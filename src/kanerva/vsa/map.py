@@ -23,7 +23,8 @@ import numpy as np
 
 from .._kernels import bits as _bits
 from . import _keys
-from .space import DenseSpace
+from .bsc import BSC
+from .dense import DenseSpace
 
 
 class MAP(DenseSpace):
@@ -59,6 +60,15 @@ class MAP(DenseSpace):
         acc = np.asarray(acc)
         sign = np.sign(acc).astype(np.int8)
         return np.where(sign == 0, self.tiebreak(acc), sign)
+
+    def _fill_features(self, rows, out):
+        np.copyto(out, rows)  # +-1: exact in float32
+
+    def _from_features(self, rows):
+        return rows
+
+    def packed_space(self):
+        return BSC(self.dim, seed=self.seed)  # MAP vectors are the bipolar image of these
 
     def _similarity_matrix(self, a, b):
         # +-1 entries: the float32 dot product is exact up to 2**24 dimensions
