@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ..vsa import _keys
+from ..vsa import keys as _keys
 from ..vsa.dense import cosine_matrix
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..vsa._keys import mix
+from ..vsa.keys import mix
 from ._input import as_matrix, positive_int
 
 

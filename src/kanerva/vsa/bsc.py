@@ -27,7 +27,7 @@ import numpy as np
 from .._kernels import bits as _bits
 from .._kernels import counts as _counts
 from .._kernels.projection import bipolar_rows
-from . import _keys
+from . import keys as _keys
 from .space import Space, _check_k, as_shift, pairwise
 
 

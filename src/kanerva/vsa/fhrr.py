@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _keys
+from . import keys as _keys
 from .dense import DenseSpace
 
 

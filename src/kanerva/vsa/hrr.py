@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _keys
+from . import keys as _keys
 from .dense import DenseSpace, cosine_matrix
 from .space import as_shift
 

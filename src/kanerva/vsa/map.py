@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels import bits as _bits
-from . import _keys
+from . import keys as _keys
 from .bsc import BSC
 from .dense import DenseSpace
 

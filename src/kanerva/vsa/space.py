@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from .._checks import positive_int
-from . import _keys
+from . import keys as _keys
 
 
 class Space(ABC):
