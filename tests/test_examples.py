@@ -23,6 +23,13 @@ EXPECTED = {
     "capacity.py": ["BSC   n=10: 0/0/0  n=20: 0/0/0", "MAP   n=10: 0/0/0  n=20: 0/0/0",
                     "HRR   n=10: 0/0/0  n=20: 0/0/0", "FHRR  n=10: 0/0/0  n=20: 0/0/0"],
     "random_indexing.py": ["nearest word in the same group", "tea     ~ "],
+    "memory_swap.py": ["20 patterns of MAP(dim=256, seed=0), cues at similarity 0.70",
+                       "dense        recalled  100% exactly, mean similarity 1.000",
+                       "sdm          recalled  100% exactly, mean similarity 1.000",
+                       "cleanup      recalled  100% exactly, mean similarity 1.000"],
+    "language_identification.py": ["characters of 21 languages", "test split: 99.", "hardest languages:",
+                                   "Der Hund schläft unter dem Tisch.", "-> de (", "-> pt (", "-> hu (", "-> bg (",
+                                   "clustered order:"],
 }
 
 
@@ -58,3 +65,11 @@ def test_data_structures_example_in_every_model(model, capsys):
         assert text in out, (model, text, out)
 
 
+
+
+@pytest.mark.parametrize("memory", ["hopfield", "dense", "modern", "sdm", "fastweights", "cleanup"])
+def test_one_script_recalls_with_every_memory(memory, capsys):
+    out = run_example("memory_swap.py", [memory], capsys)
+    line = next(row for row in out.splitlines() if row.startswith(memory))
+    similarity = float(line.rsplit(" ", 1)[1])
+    assert similarity > 0.95, line  # the cues were at 0.70

@@ -22,8 +22,8 @@ def test_recovers_items_from_noisy_addresses():
     items = s.random(key=[f"item{i}" for i in range(50)])
     sdm.write(items)
     cues = noisy(s, items, 0.10)
-    once = sdm.read(cues)
-    settled, info = sdm.read(cues, iterations=10, return_info=True)
+    once = sdm.read(cues, steps=1)
+    settled, info = sdm.read(cues, return_info=True)
     assert s.similarity(once, items).diagonal().mean() > 0.97  # cue similarity is 0.8
     assert (settled == items).all(axis=1).mean() > 0.95
     assert info.all_converged and info.steps.max() <= 5
@@ -110,15 +110,18 @@ def test_default_radius_follows_one_over_sqrt_m():
 
 def test_bad_input():
     s = kv.BSC(64, seed=0)
-    with pytest.raises(TypeError, match="kv.BSC"):
-        SparseDistributedMemory(kv.MAP(64), locations=10)
+    with pytest.raises(TypeError, match="kv.BSC or kv.MAP"):
+        SparseDistributedMemory(kv.HRR(64), locations=10)
     with pytest.raises(ValueError, match="either radius or activation"):
         SparseDistributedMemory(s, locations=10, radius=3, activation=0.1)
     with pytest.raises(ValueError, match="activation"):
         SparseDistributedMemory(s, locations=10, activation=1.5)
     sdm = SparseDistributedMemory(s, locations=10, radius=30)
+    with pytest.raises(ValueError, match="empty"):
+        sdm.read(s.random())
     with pytest.raises(ValueError, match="3 keys but 2 values"):
         sdm.write(s.random(3), s.random(2))
+    sdm.write(s.random(2), s.random(2))
     with pytest.raises(ValueError, match="another dimension"):
         sdm.read(kv.BSC(128).random(2))
     with pytest.raises(TypeError, match="dtype"):
@@ -199,3 +202,16 @@ def test_radius_hits_overflowing_the_first_guess_are_retried(monkeypatch):
     for row, act in zip(dist, active):
         np.testing.assert_array_equal(act, np.flatnonzero(row <= 20))
     assert len(active[3]) >= 150
+
+
+def test_map_patterns_use_the_bsc_twin_addresses():
+    # a MAP memory is the same memory as a BSC one of the same seed, seen through the bipolar map
+    bsc, map_ = kv.BSC(128, seed=3), kv.MAP(128, seed=3)
+    a = SparseDistributedMemory(bsc, locations=1_000, activation=0.05)
+    b = SparseDistributedMemory(map_, locations=1_000, activation=0.05)
+    keys = [f"k{i}" for i in range(20)]
+    a.write(bsc.random(key=keys))
+    b.write(map_.random(key=keys))
+    np.testing.assert_array_equal(a.counters_, b.counters_)
+    np.testing.assert_array_equal(1 - 2 * bsc.to_bits(a.read(bsc.random(key=keys))).astype(np.int8),
+                                  b.read(map_.random(key=keys)))

@@ -30,4 +30,6 @@ def test_cleanup_of_noisy_vectors_in_batches(model):
     top = cb.cleanup(noisy[0], k=3)
     assert top[0][0] == "sym7" and top[0][1] > 0.3 and len(top) == 3
     assert top[0][1] >= top[1][1] >= top[2][1]
-    assert len(cb.cleanup(noisy[0], k=10_000)) == 500  # k is capped at the codebook size
+    assert len(cb.cleanup(noisy[0], k=500)) == 500
+    with pytest.raises(ValueError, match="between 1 and the 500"):  # the index family's rule
+        cb.cleanup(noisy[0], k=501)

@@ -10,7 +10,8 @@ API
     most ``limit`` sweeps; ``xt`` (N, P) float64 is the transposed pattern matrix. The drive of
     unit i is ``sum_mu xi_i^mu a_mu - sigma_i K`` with ``a_mu = (F(m_mu + 2) - F(m_mu - 2)) / 2``
     and ``K = sum_mu (F(m + 2) - 2 F(m) + F(m - 2)) / 2`` over the overlaps m (``F(x) = x^n``,
-    or ``exp(x)`` scaled by ``exp(-(max m + 2))`` when ``exp_form``); a zero drive keeps the
+    or ``exp(x)`` scaled by ``exp(-(max m + 2))`` when ``exp_form``; for x^n the overlaps are divided
+    by a power of two when (max |m| + 2)^n would overflow); a zero drive keeps the
     state. ``steps`` (cues,) int64 and ``converged`` (cues,) bool are filled per cue. Float64,
     the same arithmetic in the same order as the model's reference formula.
 
@@ -43,9 +44,16 @@ def _terms_numba(m, n, exp_form, a):
             a[mu] = e * np.sinh(2.0)
             k += e
         return k * (np.cosh(2.0) - 1.0)
+    top = 0.0
+    for mu in range(m.shape[0]):
+        top = max(top, abs(m[mu]))
+    scale = 1.0  # a power of two when (top + 2)^n would overflow: exact, the same signs
+    if n * np.log2(top + 2.0) > 1000.0:
+        scale = 2.0 ** np.ceil(np.log2(top + 2.0))
     k = 0.0
     for mu in range(m.shape[0]):
-        up, mid, down = (m[mu] + 2.0) ** n, m[mu] ** n, (m[mu] - 2.0) ** n
+        x = m[mu] / scale
+        up, mid, down = (x + 2.0 / scale) ** n, x**n, (x - 2.0 / scale) ** n
         a[mu] = 0.5 * (up - down)
         k += 0.5 * (up - 2.0 * mid + down)
     return k

@@ -5,12 +5,15 @@ from __future__ import annotations
 import click
 
 from ..vsa import MODELS
+from ._options import SEED
+
+MAX_DIM = 10_000_000  # the tour's codebooks at this size already take a few GB
 
 
 @click.command()
-@click.option("--dim", default=10_000, show_default=True, type=click.IntRange(min=1),
+@click.option("--dim", default=10_000, show_default=True, type=click.IntRange(min=1, max=MAX_DIM),
               help="Dimension of the hypervectors.")
-@click.option("--seed", default=7, show_default=True, type=int, help="Seed of the keyed random vectors.")
+@click.option("--seed", default=7, show_default=True, type=SEED, help="Seed of the keyed random vectors.")
 @click.option("--model", "models", multiple=True, type=click.Choice(sorted(MODELS)),
               help="Model(s) to tour (repeatable; default: all four).")
 def tour(dim: int, seed: int, models: tuple[str, ...]) -> None:

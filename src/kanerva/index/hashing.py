@@ -11,8 +11,10 @@ SimHash (Charikar 2002, "Similarity estimation techniques from rounding algorith
 ``h(x) = sign(R x)`` with Gaussian ``R`` of ``bits`` rows; two vectors at angle theta agree on
 each bit with probability ``1 - theta / pi``.
 
-Both return packed codes in the BSC layout (:mod:`kanerva.vsa._bits`), so they go straight into
-:class:`kanerva.index.ExactIndex` with ``kv.BSC(hasher.bits)``; ``hasher.space`` is that space.
+Both are :class:`~kanerva.index.Hasher` s: ``hash(X)`` returns packed codes, uint64 (n,
+code_words), in the BSC layout (bit ``b`` of a code is bit ``b % 64`` of word ``b // 64``), so
+they are vectors of ``hasher.space`` (``kv.BSC(hasher.bits)``), searchable by Hamming distance:
+:class:`kanerva.index.HashIndex` stores and searches them.
 
 Examples
 --------
@@ -32,6 +34,7 @@ import numpy as np
 from .._kernels.bits import n_words, pack, thread_pool
 from .._kernels.flyhash import fly_hash as _fly_kernel
 from ..vsa import BSC
+from ._base import Hasher
 from ._input import as_matrix, positive_int
 
 
@@ -70,7 +73,7 @@ def _distinct_samples(rng: np.random.Generator, rows: int, population: int, size
             out[bad] = rng.integers(0, population, size=(bad.size, size))
 
 
-class FlyHash:
+class FlyHash(Hasher):
     """Fly olfactory hash: centre, sparse binary expansion, winner-take-all (see module).
 
     Parameters
@@ -95,6 +98,8 @@ class FlyHash:
     True
     """
 
+    kind = "flyhash"
+
     def __init__(self, input_dim: int, kenyon_cells: int = 20_000, fan_in: int = 6, active: int = 16, seed: int = 0):
         self.input_dim = positive_int(input_dim, "input_dim")
         self.kenyon_cells = positive_int(kenyon_cells, "kenyon_cells")
@@ -104,9 +109,12 @@ class FlyHash:
             raise ValueError(f"fan_in ({fan_in}) cannot exceed input_dim ({input_dim}): inputs are sampled without repeats")
         if self.active > self.kenyon_cells:
             raise ValueError(f"active ({active}) cannot exceed kenyon_cells ({kenyon_cells})")
-        self.seed = int(seed)
+        self.seed = positive_int(seed, "seed", 0)
         rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0xF17]))
-        self.inputs = _distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in)
+        self._wire(_distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in))
+
+    def _wire(self, inputs: np.ndarray) -> None:
+        self.inputs = inputs
         self._terms = _terms(self.inputs, self.input_dim, self.input_dim <= _PAIRED_MAX_DIM)
 
     @property
@@ -114,8 +122,12 @@ class FlyHash:
         return self.kenyon_cells
 
     @property
+    def code_words(self) -> int:
+        return n_words(self.kenyon_cells)
+
+    @property
     def space(self) -> BSC:
-        """The BSC space the codes live in (for :class:`kanerva.index.ExactIndex`)."""
+        """The BSC space the codes live in."""
         return BSC(self.kenyon_cells, seed=self.seed)
 
     def hash(self, X) -> np.ndarray:
@@ -148,8 +160,26 @@ class FlyHash:
         return (f"FlyHash(input_dim={self.input_dim}, kenyon_cells={self.kenyon_cells}, "
                 f"fan_in={self.fan_in}, active={self.active}, seed={self.seed})")
 
+    def _state(self):
+        return {"inputs": self.inputs}, {"input_dim": self.input_dim, "kenyon_cells": self.kenyon_cells,
+                                         "fan_in": self.fan_in, "active": self.active, "seed": self.seed}
 
-class SimHash:
+    @classmethod
+    def _from_state(cls, arrays, meta):
+        inputs = arrays["inputs"]
+        fly = cls(meta["input_dim"], 1, meta["fan_in"], 1, meta["seed"])  # cheap: one cell, rewired below
+        cells, active = positive_int(meta["kenyon_cells"], "kenyon_cells"), positive_int(meta["active"], "active")
+        if inputs.dtype != np.int32 or inputs.shape != (cells, fly.fan_in) or active > cells:
+            raise ValueError(f"wiring of {inputs.dtype} {inputs.shape} for {cells} cells of fan-in {fly.fan_in}")
+        if inputs.size and (inputs.min() < 0 or inputs.max() >= fly.input_dim
+                            or (np.diff(np.sort(inputs, axis=1), axis=1) == 0).any()):
+            raise ValueError("wiring with inputs out of range or repeated within a cell")
+        fly.kenyon_cells, fly.active = cells, active
+        fly._wire(inputs.copy())
+        return fly
+
+
+class SimHash(Hasher):
     """Signed random projections: bit ``b`` of ``x`` is ``(R x)_b > 0``, R Gaussian.
 
     Examples
@@ -161,15 +191,22 @@ class SimHash:
     (True, (1, 1))
     """
 
+    kind = "simhash"
+
     def __init__(self, input_dim: int, bits: int, seed: int = 0):
         self.input_dim = positive_int(input_dim, "input_dim")
         self.bits = positive_int(bits, "bits")
-        self.seed = int(seed)
+        self.seed = positive_int(seed, "seed", 0)
         rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0x5111]))
         self.projection = rng.standard_normal((self.bits, self.input_dim))
 
     @property
+    def code_words(self) -> int:
+        return n_words(self.bits)
+
+    @property
     def space(self) -> BSC:
+        """The BSC space the codes live in."""
         return BSC(self.bits, seed=self.seed)
 
     def hash(self, X) -> np.ndarray:
@@ -179,3 +216,16 @@ class SimHash:
 
     def __repr__(self) -> str:
         return f"SimHash(input_dim={self.input_dim}, bits={self.bits}, seed={self.seed})"
+
+    def _state(self):
+        return {"projection": self.projection}, {"input_dim": self.input_dim, "bits": self.bits, "seed": self.seed}
+
+    @classmethod
+    def _from_state(cls, arrays, meta):
+        d, bits, projection = positive_int(meta["input_dim"], "input_dim"), positive_int(meta["bits"], "bits"), \
+            arrays["projection"]
+        if projection.dtype != np.float64 or projection.shape != (bits, d) or not np.isfinite(projection).all():
+            raise ValueError(f"projection of {projection.dtype} {projection.shape}, expected ({bits}, {d}) floats")
+        h = cls(1, 1, meta["seed"])  # small; the stored projection replaces its draw
+        h.input_dim, h.bits, h.projection = d, bits, projection.copy()
+        return h

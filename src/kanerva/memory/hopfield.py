@@ -26,10 +26,10 @@ Learning rules (patterns xi^mu as the rows of Xi, P of them; self-couplings w_ii
 
 Examples
 --------
->>> import numpy as np
->>> rng = np.random.default_rng(0)
->>> patterns = rng.choice([-1, 1], size=(10, 200)).astype(np.int8)
->>> net = Hopfield(200, rule="hebb")
+>>> import kanerva as kv
+>>> s = kv.MAP(200, seed=0)                    # patterns are MAP vectors (int8 +-1); kv.BSC works too
+>>> patterns = s.random(10)
+>>> net = Hopfield(s, rule="hebb")
 >>> net.write(patterns)
 >>> noisy = patterns.copy(); noisy[:, :20] *= -1          # 10% of the bits flipped
 >>> bool((net.read(noisy) == patterns).all())
@@ -49,9 +49,10 @@ from .._kernels.hopfield import hebb_step as _hebb_kernel
 from .._kernels.hopfield import storkey_update as _storkey_update
 from .._kernels.hopfield import sync_update
 from .._kernels.hopfield import table_offsets as _table_offsets
-from ._base import AssociativeMemory, ReadInfo, as_bipolar, positive_int, report, run_sync, step_limit
+from ._base import AssociativeMemory, ReadInfo, run_sync
 
 RULES = ("hebb", "storkey", "pinv")
+MODES = ("sync", "async")
 _EXACT_F32 = 2**24  # float32 adds integers exactly below this
 _GROUP = 5  # patterns per table lookup of the Hebbian step (32-entry tables: all in L1)
 
@@ -61,8 +62,10 @@ class Hopfield(AssociativeMemory):
 
     Parameters
     ----------
-    dim : int
-        Number of units N.
+    space : kv.BSC, kv.MAP or int
+        The patterns: vectors of a BSC space (packed bits, bit b is the state 1 - 2b) or of a MAP
+        space (int8 +-1), or, for an int ``dim``, +-1 arrays of that width. The number of units
+        is the dimension.
     rule : {"hebb", "storkey", "pinv"}
         Learning rule.
     seed : int
@@ -80,11 +83,13 @@ class Hopfield(AssociativeMemory):
 
     kind = "hopfield"
 
-    def __init__(self, dim: int, rule: str = "hebb", seed: int = 0):
-        self.dim = positive_int(dim, "dim", 2)
+    def __init__(self, space, rule: str = "hebb", seed: int = 0):
+        super().__init__(space)
         if rule not in RULES:
             raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
         self.rule = rule
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be an integer, got {seed!r}")
         self.seed = int(seed)
         self._keep(np.zeros((0, self.dim), dtype=np.int8))
         self._weights = np.zeros((self.dim, self.dim)) if rule == "storkey" else None
@@ -92,20 +97,18 @@ class Hopfield(AssociativeMemory):
         self._diag = None  # pinv: w_ii before removal
 
     def __repr__(self) -> str:
-        return f"Hopfield(dim={self.dim}, rule={self.rule!r}, patterns={len(self)})"
-
-    @property
-    def _count(self) -> int:
-        return len(self.patterns_)
+        return f"Hopfield({self.patterns!r}, rule={self.rule!r}, patterns={len(self)})"
 
     # ---- learning -----------------------------------------------------------------------
 
-    def write(self, patterns, values=None) -> None:
-        """Store +-1 ``patterns`` (P, dim) or one pattern (dim,); auto-associative only."""
-        if values is not None:
-            raise ValueError("a Hopfield network is auto-associative: write(patterns) takes no values")
-        xi, _ = as_bipolar(patterns, self.dim, "patterns")
+    def write(self, keys, values=None) -> None:
+        """Store patterns (one or a batch); auto-associative only (``values`` must be None)."""
+        self._mode(values)
+        xi, _ = self.patterns.bipolar(keys, "patterns")
+        if not len(xi):
+            return
         self._keep(np.concatenate([self.patterns_, xi]))
+        self._stored(len(xi), False)
         if self.rule == "storkey":
             self._storkey(xi.astype(np.float64))
         elif self.rule == "pinv":
@@ -114,7 +117,7 @@ class Hopfield(AssociativeMemory):
             self._diag = np.einsum("mi,mn,ni->i", x, self._cinv, x)
 
     def _keep(self, patterns: np.ndarray) -> None:
-        self.patterns_ = patterns
+        self.patterns_ = patterns  # +-1 int8 (P, dim), whatever form they were written in
         self._xf = patterns.astype(np.float32 if patterns.size < _EXACT_F32 else np.float64)  # for BLAS (exact)
         self._bits = _pack_signs(patterns)
         self._offsets = None  # Hebbian step tables, built at the first read
@@ -140,13 +143,13 @@ class Hopfield(AssociativeMemory):
     # ---- recall -------------------------------------------------------------------------
 
     def field(self, states) -> np.ndarray:
-        """Local fields h = W sigma for a batch of states (n, dim) -> (n, dim).
+        """Local fields h = W sigma for states in the pattern form, (n, dim) float.
 
         >>> net = Hopfield(4); net.write([[1, 1, -1, -1]])
         >>> net.field([[1, 1, -1, -1]]).tolist()
         [[0.75, 0.75, -0.75, -0.75]]
         """
-        s, _ = as_bipolar(states, self.dim, "states")
+        s, _ = self.patterns.bipolar(states, "states")
         return self._field(s) / (self.dim if self.rule == "hebb" else 1.0)
 
     def _drive(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
@@ -177,7 +180,7 @@ class Hopfield(AssociativeMemory):
         >>> net.stable([[1, 1, -1, -1], [1, -1, 1, -1]]).tolist()
         [True, False]
         """
-        s, _ = as_bipolar(states, self.dim, "states")
+        s, _ = self.patterns.bipolar(states, "states")
         h = self._field(s)
         return ~((h * s < 0).any(axis=1))
 
@@ -188,28 +191,27 @@ class Hopfield(AssociativeMemory):
         >>> net.energy([1, 1, -1, -1]), net.energy([1, -1, 1, -1])
         (-1.5, 0.5)
         """
-        s, single = as_bipolar(states, self.dim, "states")
-        e = -0.5 * np.einsum("ni,ni->n", s.astype(np.float64), self.field(s))
+        s, single = self.patterns.bipolar(states, "states")
+        e = -0.5 * np.einsum("ni,ni->n", s.astype(np.float64), self._field(s) / (self.dim if self.rule == "hebb" else 1.0))
         return float(e[0]) if single else e
 
-    def read(self, cues, steps: int | None = None, mode: str = "sync", return_info: bool = False):
-        """Run the network from ``cues`` (n, dim) or (dim,) until a fixed point or ``steps``.
+    def read(self, cues, *, steps: int | None = None, mode: str = "sync", return_info: bool = False):
+        """Run the network from ``cues`` (one pattern or a batch).
 
         Parameters
         ----------
-        cues : array of +-1
+        cues : patterns in the network's form
         steps : int, optional
-            Step limit: synchronous updates, or asynchronous sweeps over all units in random
-            order. Default 100.
+            None: until a fixed point (at most ``max_steps``, warning if it is reached); n:
+            n synchronous updates, or n asynchronous sweeps over all units in random order.
         mode : {"sync", "async"}
         return_info : bool
             Also return a :class:`ReadInfo` (per-cue ``converged`` flags and ``steps``).
 
         Returns
         -------
-        states : int8 array like ``cues``
-            The states reached. A unit with zero field keeps its state. Cues that hit the
-            step limit warn with :class:`NotConvergedWarning`.
+        states : patterns like ``cues``
+            The states reached. A unit with zero field keeps its state.
 
         Examples
         --------
@@ -217,26 +219,27 @@ class Hopfield(AssociativeMemory):
         >>> net.read([1, 1, 1, -1], mode="async").tolist()
         [1, 1, -1, -1]
         """
-        s, single = as_bipolar(cues, self.dim, "cues")
-        limit = step_limit(steps, 100)
+        if mode not in MODES:
+            raise ValueError(f"mode must be 'sync' or 'async', got {mode!r}")
+        limit, strict = self._plan(steps)
+        s, single = self.patterns.bipolar(cues, "cues")
         if mode == "sync":
             states, info = self._read_sync(s, limit)
-        elif mode == "async":
-            order = np.random.default_rng(self.seed).permuted(np.tile(np.arange(self.dim), (limit, 1)), axis=1)
-            states, info = s.copy(), ReadInfo(np.zeros(len(s), bool), np.zeros(len(s), np.int64))
-            _async_dense(self.weights(), states, order.astype(np.int64), info.converged, info.steps)
         else:
-            raise ValueError(f"mode must be 'sync' or 'async', got {mode!r}")
-        report(info, f"Hopfield.read(mode={mode!r})", limit)
-        states = states[0] if single else states
-        return (states, info) if return_info else states
+            order = np.random.default_rng(self.seed).permuted(np.tile(np.arange(self.dim), (limit, 1)), axis=1)
+            states, info = s.copy(), ReadInfo.start(len(s))
+            _async_dense(self.weights(), states, order.astype(np.int64), info.converged, info.steps)
+        self._report(info, limit, strict)
+        out = self.patterns.from_bipolar(states)
+        out = out[0] if single else out
+        return (out, info) if return_info else out
 
     def _read_sync(self, s: np.ndarray, limit: int) -> tuple[np.ndarray, ReadInfo]:
         if self.rule == "hebb" and len(self) * self.dim < _SENTINEL:
             return run_sync(s, self._hebb_step, limit)
-        return run_sync(s, lambda cur: sync_update(cur, *self._drive(cur)), limit)
+        return run_sync(s, lambda cur, rows: sync_update(cur, *self._drive(cur)), limit)
 
-    def _hebb_step(self, cur: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _hebb_step(self, cur: np.ndarray, rows=None) -> tuple[np.ndarray, np.ndarray]:
         """One synchronous Hebbian update by table lookups (exact int32; see :func:`_hebb_kernel`)."""
         if self._offsets is None:
             p, n = self.patterns_.shape
@@ -257,26 +260,32 @@ class Hopfield(AssociativeMemory):
 
     # ---- files --------------------------------------------------------------------------
 
+    def _stored_count(self):
+        return len(self.patterns_)
+
     def _state(self):
         arrays = {"patterns": self.patterns_}
         if self.rule == "storkey":
             arrays["weights"] = self._weights
-        return arrays, {"dim": self.dim, "rule": self.rule, "seed": self.seed}
+        return arrays, {"rule": self.rule, "seed": self.seed}
 
     @classmethod
-    def _from_state(cls, arrays, meta):
-        net = cls(int(meta["dim"]), rule=meta["rule"], seed=int(meta["seed"]))
+    def _from_state(cls, space, arrays, meta):
+        dim = space.dim if hasattr(space, "dim") else space  # checked against the arrays before allocating
         patterns = arrays["patterns"]
-        if patterns.ndim != 2 or patterns.shape[1] != net.dim:
-            raise ValueError(f"patterns of shape {patterns.shape} for dim {net.dim}")
-        if net.rule == "storkey":
+        if patterns.dtype != np.int8 or patterns.ndim != 2 or patterns.shape[1] != dim \
+                or not np.isin(patterns, (-1, 1)).all():
+            raise ValueError(f"patterns must be +-1 int8 of shape (P, {dim}), got {patterns.dtype} {patterns.shape}")
+        if meta["rule"] == "storkey":
             w = arrays["weights"]
-            if w.shape != (net.dim, net.dim):
-                raise ValueError(f"weights of shape {w.shape} for dim {net.dim}")
-            net._keep(patterns.astype(np.int8))
-            net._weights = w.astype(np.float64)
-        else:
-            net.write(patterns)
+            if w.shape != (dim, dim) or w.dtype != np.float64 or not np.isfinite(w).all():
+                raise ValueError(f"weights must be finite float64 of shape ({dim}, {dim}), got {w.dtype} {w.shape}")
+        net = cls(space, rule=meta["rule"], seed=meta["seed"])
+        if net.rule == "storkey":
+            net._keep(patterns)
+            net._weights = w.copy()
+        elif len(patterns):
+            net.write(net.patterns.from_bipolar(patterns))
         return net
 
 

@@ -12,8 +12,10 @@ signal-to-noise analysis of reading at a written address with T items stored,
 peaks at p* = (2 M T)^(-1/3) (:func:`kanerva_optimal_activation`); the classic setting is
 n = 1,000, M = 10^6, r = 451 (p ~ 0.001).
 
-Vectors are those of a ``kv.BSC`` space (uint64 words). Distances use the shared packed
-Hamming kernel; counters are int8 by default and saturate rather than wrap.
+Patterns are the vectors of a ``kv.BSC`` space (packed uint64 words) or of a ``kv.MAP`` space
+(int8 +-1, the bipolar image of the BSC vectors of the same seed), or +-1 arrays for an int
+``dim``; internally everything is packed bits. Distances use the shared packed Hamming kernel;
+counters are int8 by default and saturate rather than wrap.
 
 Examples
 --------
@@ -25,7 +27,7 @@ Examples
 >>> noisy = s.bind(items, s.random(key="noise") & s.random(key="sparse") & s.random(key="er"))
 >>> round(float(s.similarity(noisy, items).diagonal().mean()), 2)
 0.73
->>> bool((sdm.read(noisy, iterations=5) == items).all())
+>>> bool((sdm.read(noisy) == items).all())            # iterated to a fixed point
 True
 """
 
@@ -45,7 +47,7 @@ from .._kernels.sdm import slice_locations as _slice_locations
 from .._kernels.sdm import sum_rows as _sum_rows
 from .._kernels.sdm import within_radius as _within_radius
 from ..vsa import BSC
-from ._base import AssociativeMemory, check_pairs, positive_int, report, run_sync, step_limit
+from ._base import AssociativeMemory, ReadInfo, check_pairs, positive_int, run_sync
 
 _CHUNK = 64  # addresses per block of the (chunk, M) distance matrix
 COUNTER_DTYPES = ("int8", "int16", "int32")
@@ -90,8 +92,8 @@ class SparseDistributedMemory(AssociativeMemory):
 
     Parameters
     ----------
-    space : kv.BSC
-        The space of addresses and data (packed vectors).
+    space : kv.BSC, kv.MAP or int
+        The patterns (addresses and data): BSC or MAP vectors, or +-1 arrays of width ``dim``.
     locations : int
         Number of hard locations M.
     radius : int, optional
@@ -104,7 +106,8 @@ class SparseDistributedMemory(AssociativeMemory):
     counter_dtype : {"int8", "int16", "int32"}
         Counters saturate at the limits of this type.
     seed : int
-        Location addresses are the keyed vectors ``space.random(key="sdm/<seed>/<m>")``.
+        Location addresses are the keyed vectors ``bits.random(key="sdm/<seed>/<m>")`` of the
+        packed space ``bits`` (the BSC space itself, MAP's BSC twin, or ``kv.BSC(dim)``).
 
     Examples
     --------
@@ -118,35 +121,37 @@ class SparseDistributedMemory(AssociativeMemory):
     """
 
     kind = "sparse-distributed-memory"
+    hetero = True
 
     def __init__(self, space, locations: int = 10_000, radius: int | None = None,
                  activation: float | None = None, counter_dtype: str = "int8", seed: int = 0):
-        if not isinstance(space, BSC):
-            raise TypeError(f"space must be a kv.BSC (packed binary vectors), got {type(space).__name__}")
-        self.space = space
+        super().__init__(space)
+        self.bits = self.patterns.bits_space
         self.locations = positive_int(locations, "locations")
         if radius is not None and activation is not None:
             raise ValueError("give either radius or activation, not both")
         if activation is not None:
-            if not 0.0 < float(activation) <= 1.0:
+            if isinstance(activation, bool) or not isinstance(activation, (int, float, np.number)) \
+                    or not 0 < activation <= 1:
                 raise ValueError(f"activation must be a fraction in (0, 1], got {activation!r}")
             activation = float(activation)
         elif radius is None:
-            radius = radius_for(space.dim, self.locations**-0.5)
+            radius = radius_for(self.dim, self.locations**-0.5)
         else:
             radius = positive_int(radius, "radius", 0)
         self.radius, self.activation = radius, activation
         if counter_dtype not in COUNTER_DTYPES:
             raise ValueError(f"counter_dtype must be one of {COUNTER_DTYPES}, got {counter_dtype!r}")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be an integer, got {seed!r}")
         self.seed = int(seed)
-        self.addresses_ = _location_addresses(space, self.seed, self.locations)
-        self.counters_ = np.zeros((self.locations, space.dim), dtype=counter_dtype)
-        self._count = 0
+        self.addresses_ = _location_addresses(self.bits, self.seed, self.locations)
+        self.counters_ = np.zeros((self.locations, self.dim), dtype=counter_dtype)
         self._sliced = None  # addresses_ as bit planes for _within_radius
 
     def __repr__(self) -> str:
         how = f"radius={self.radius}" if self.activation is None else f"activation={self.activation}"
-        return f"SparseDistributedMemory({self.space!r}, locations={self.locations}, {how}, items={len(self)})"
+        return f"SparseDistributedMemory({self.patterns!r}, locations={self.locations}, {how}, items={len(self)})"
 
     @property
     def nbytes(self) -> int:
@@ -154,15 +159,14 @@ class SparseDistributedMemory(AssociativeMemory):
         return self.addresses_.nbytes + self.counters_.nbytes
 
     def active(self, addresses) -> list[np.ndarray]:
-        """Indices of the locations each address activates.
+        """Indices of the locations each address (a pattern or a batch) activates.
 
         >>> import kanerva as kv
         >>> sdm = SparseDistributedMemory(kv.BSC(64), locations=100, activation=0.1)
         >>> [len(a) for a in sdm.active(sdm.addresses_[:3])]
         [10, 10, 10]
         """
-        x = self.space.check(addresses, "addresses")
-        x = x.reshape(-1, self.space.words)
+        x, _ = self.patterns.packed(addresses, "addresses")
         indptr, indices = self._active(x)
         return [indices[indptr[i]:indptr[i + 1]] for i in range(len(x))]
 
@@ -174,7 +178,7 @@ class SparseDistributedMemory(AssociativeMemory):
         offset = 0
         for lo in range(0, len(x), _CHUNK):
             dist = _bits.hamming_matrix(x[lo:lo + _CHUNK], self.addresses_)
-            indptr, indices = _select(dist, k, self.space.dim)
+            indptr, indices = _select(dist, k, self.dim)
             ptrs.append(indptr[1:] + offset)
             parts.append(indices)
             offset += len(indices)
@@ -182,10 +186,10 @@ class SparseDistributedMemory(AssociativeMemory):
 
     def _active_radius(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # the radius test fused into the distance loop: no (n, M) distance matrix
-        expected = activation_probability(self.space.dim, self.radius) * self.locations
+        expected = activation_probability(self.dim, self.radius) * self.locations
         cap = int(min(self.locations, 2 * expected + 8 * math.sqrt(expected) + 16))
         counts = np.empty(len(x), dtype=np.int64)
-        dim = self.space.dim
+        dim = self.dim
         if self._sliced is None or self._sliced[0] is not self.addresses_:  # once per memory
             self._sliced = (self.addresses_, *_slice_locations(self.addresses_, dim))
         _, planes, sums = self._sliced
@@ -199,70 +203,77 @@ class SparseDistributedMemory(AssociativeMemory):
         np.cumsum(counts, out=indptr[1:])
         return indptr, hits[np.arange(cap)[None, :] < counts[:, None]]
 
-    def write(self, addresses, data=None) -> None:
-        """Store ``data`` (n, words) at ``addresses`` (n, words); auto-associative if data is None."""
-        x = self.space.check(addresses, "addresses").reshape(-1, self.space.words)
-        w = x if data is None else self.space.check(data, "data").reshape(-1, self.space.words)
+    def write(self, keys, values=None) -> None:
+        """Store ``values`` at the addresses ``keys`` (patterns, one or a batch); auto-associative
+        (each pattern stored at itself) when ``values`` is None."""
+        hetero = self._mode(values)
+        x, _ = self.patterns.packed(keys, "addresses")
+        w = self.patterns.packed(values, "values")[0] if hetero else x
         check_pairs(x, w, "SparseDistributedMemory.write")
-        bipolar = (1 - 2 * _bits.unpack(w, self.space.dim).astype(np.int8)).astype(np.int8)
+        bipolar = (1 - 2 * _bits.unpack(w, self.dim).astype(np.int8)).astype(np.int8)
         indptr, indices = self._active(x)
         info = np.iinfo(self.counters_.dtype)
         _add_rows(self.counters_, indptr, indices, bipolar, -info.max)  # symmetric: [-max, max]
-        self._count += len(x)
+        self._stored(len(x), hetero)
 
     def read_sums(self, addresses) -> np.ndarray:
-        """Counter sums over the active locations (n, dim) int32: the evidence per bit."""
-        x = self.space.check(addresses, "addresses")
-        single = x.ndim == 1
-        indptr, indices = self._active(x.reshape(-1, self.space.words))
+        """Counter sums over the active locations (n, dim) int32: the evidence per bit (+ for a
+        0 bit, the state +1)."""
+        x, single = self.patterns.packed(addresses, "addresses")
+        sums = self._sums(x)
+        return sums[0] if single else sums
+
+    def _sums(self, x: np.ndarray) -> np.ndarray:
+        indptr, indices = self._active(x)
         empty = int(np.count_nonzero(np.diff(indptr) == 0))
         if empty:
             warnings.warn(f"{empty} of {len(indptr) - 1} addresses activate no location within radius "
                           f"{self.radius}: their reads carry no stored data (raise the radius, or use "
-                          f"activation= for a fixed number of active locations)", RuntimeWarning, stacklevel=2)
-        sums = np.zeros((len(indptr) - 1, self.space.dim), dtype=np.int32)
+                          f"activation= for a fixed number of active locations)", RuntimeWarning, stacklevel=3)
+        sums = np.zeros((len(indptr) - 1, self.dim), dtype=np.int32)
         _sum_rows(self.counters_, indptr, indices, sums)
-        return sums[0] if single else sums
+        return sums
 
-    def read(self, addresses, iterations: int = 1, return_info: bool = False):
-        """Read at ``addresses`` (n, words) or (words,): majority of the active counters.
+    def read(self, cues, *, steps: int | None = None, return_info: bool = False):
+        """Read at ``cues`` (one pattern or a batch): the majority of the active counters.
 
-        ``iterations > 1`` reads again at the result until it stops changing (Kanerva's
-        iterative reading, which converges on a stored item from farther away); the limit
-        reached warns with :class:`NotConvergedWarning`. Ties (sum 0) are broken by the space's
-        deterministic tiebreak, as in bundling.
+        Auto-association iterates (Kanerva's iterative reading: read again at the result, which
+        converges on a stored item from farther away than one read): ``steps=None`` to a fixed
+        point, ``steps=1`` one read. A hetero-associative read is one read. Ties (sum 0) are
+        broken by the space's deterministic tiebreak, as in bundling.
         """
-        x = self.space.check(addresses, "addresses")
-        single = x.ndim == 1
-        x = x.reshape(-1, self.space.words)
-        limit = step_limit(iterations, 1)
-        def step(cur):
-            new = self.space.normalize(self.read_sums(cur))
+        limit, strict = self._plan(steps)
+        x, single = self.patterns.packed(cues, "cues")
+
+        def step(cur, rows):
+            new = self.bits.normalize(self._sums(cur))
             return new, (new != cur).any(axis=1)
 
-        out, info = run_sync(x, step, limit)
-        if limit > 1:
-            report(info, "SparseDistributedMemory.read", limit)
+        if self._hetero:
+            out, info = self.bits.normalize(self._sums(x)), ReadInfo.direct(len(x), 1)
         else:
-            info.converged[:] = True
+            out, info = run_sync(x, step, limit)
+            self._report(info, limit, strict)
+        out = self.patterns.from_packed(out)
         out = out[0] if single else out
         return (out, info) if return_info else out
 
     def _state(self):
-        meta = {"space": self.space.config(), "locations": self.locations, "radius": self.radius,
-                "activation": self.activation, "seed": self.seed, "count": self._count}
+        meta = {"locations": self.locations, "radius": self.radius, "activation": self.activation, "seed": self.seed}
         return {"counters": self.counters_}, meta
 
     @classmethod
-    def _from_state(cls, arrays, meta):
-        from ..vsa import space_from_config
-
-        sdm = cls(space_from_config(meta["space"]), locations=int(meta["locations"]), radius=meta["radius"],
-                  activation=meta["activation"], counter_dtype=str(arrays["counters"].dtype), seed=int(meta["seed"]))
-        if arrays["counters"].shape != sdm.counters_.shape:
-            raise ValueError(f"counters of shape {arrays['counters'].shape}, expected {sdm.counters_.shape}")
-        sdm.counters_[:] = arrays["counters"]
-        sdm._count = int(meta["count"])
+    def _from_state(cls, space, arrays, meta):
+        counters = arrays["counters"]
+        if str(counters.dtype) not in COUNTER_DTYPES:
+            raise ValueError(f"counters of dtype {counters.dtype}")
+        if counters.ndim != 2 or counters.shape[0] != meta["locations"]:
+            raise ValueError(f"counters of shape {counters.shape} for {meta['locations']} locations")
+        sdm = cls(space, locations=meta["locations"], radius=meta["radius"], activation=meta["activation"],
+                  counter_dtype=str(counters.dtype), seed=meta["seed"])
+        if counters.shape != sdm.counters_.shape:
+            raise ValueError(f"counters of shape {counters.shape}, expected {sdm.counters_.shape}")
+        sdm.counters_[:] = counters
         return sdm
 
 

@@ -1,5 +1,7 @@
 """Hypervector algebra: four models behind one interface (:class:`Space`)."""
 
+import numpy as np
+
 from .bsc import BSC
 from .dense import DenseSpace
 from .fhrr import FHRR
@@ -16,13 +18,19 @@ def space_from_config(config: dict) -> Space:
     >>> space_from_config({"model": "map", "dim": 64, "seed": 3})
     MAP(dim=64, seed=3)
     """
+    if not isinstance(config, dict):
+        raise ValueError(f"a space's settings are a dict, got {type(config).__name__}")
+    name = config.get("model")
+    if not isinstance(name, str) or name.lower() not in MODELS:
+        raise ValueError(f"unknown model {name!r}; expected one of {sorted(MODELS)}")
+    dim, seed = config.get("dim"), config.get("seed", 0)
+    for key, value in (("dim", dim), ("seed", seed)):  # exact ints: a float would be truncated silently
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValueError(f"a space's {key} must be an integer, got {value!r}")
     try:
-        model = MODELS[str(config["model"]).lower()]
-    except KeyError:
-        raise ValueError(
-            f"unknown model {config.get('model')!r}; expected one of {sorted(MODELS)}"
-        ) from None
-    return model(int(config["dim"]), seed=int(config.get("seed", 0)))
+        return MODELS[name.lower()](dim, seed=seed)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"bad space settings {config!r}: {exc}") from None
 
 
 __all__ = ["BSC", "MAP", "HRR", "FHRR", "Space", "DenseSpace", "MODELS", "space_from_config"]

@@ -105,9 +105,7 @@ class BSC(Space):
         return total
 
     def normalize(self, acc):
-        acc = np.asarray(acc)
-        if acc.shape[-1:] != (self.dim,):
-            raise ValueError(f"accumulator must have {self.dim} entries in the last axis, got {acc.shape}")
+        acc = self._accumulator(acc)
         ties = _bits.unpack(self.tiebreak(acc), self.dim).astype(bool)
         bits = (acc < 0) | ((acc == 0) & ties)
         return _bits.pack(bits)

@@ -11,7 +11,7 @@ from abc import abstractmethod
 
 import numpy as np
 
-from .space import Space, as_shift, pairwise
+from .space import _QUIET, Space, as_shift, pairwise
 
 
 class DenseSpace(Space):
@@ -28,6 +28,18 @@ class DenseSpace(Space):
     block_dtype: np.dtype = np.dtype(np.float32)
     block_rows: int = 256
 
+    def _check_values(self, x, name):
+        # every operation refuses NaN and inf: one fast sum screens (NaN and inf propagate into it),
+        # the elementwise test runs only when the sum is not finite
+        if x.dtype.kind in "fc" and x.size:
+            with np.errstate(over="ignore", invalid="ignore"):
+                total = np.add.reduce(x.reshape(-1))
+            if not np.isfinite(total):
+                if not np.isfinite(x).all():
+                    raise ValueError(f"{name} contains NaN or infinite values")
+                raise ValueError(f"{name} holds values too large for {self!r} (their sum overflows)")
+
+    @_QUIET
     def accumulate(self, xs, weights=None, acc=None):
         xs = self._check_stack(xs)
         w = self._check_weights(weights, xs.shape[-2])
@@ -48,6 +60,7 @@ class DenseSpace(Space):
         x = self.check(x)
         return np.roll(x, as_shift(shift), axis=-1)
 
+    @_QUIET
     def similarity(self, a, b):
         a, b = self._check_pair(a, b)
         return pairwise(a, b, lambda x, y: self._finite(self._similarity_matrix(x, y)))

@@ -33,6 +33,32 @@ def _key_bytes(key: object) -> bytes:
     raise TypeError(f"a key must be a str or an int, got {type(key).__name__}: {key!r}")
 
 
+def key_list(key) -> tuple[list, bool]:
+    """The keys of ``key`` as a list, and whether it was one key: a str or an int is one key; a
+    list, tuple, range or 1-d array of them a batch. Anything else is a TypeError (bytes would
+    be read as one key per byte, a set's order changes from run to run, a float is not exact).
+
+    >>> key_list("peso"), key_list(["a", 3])
+    ((['peso'], True), (['a', 3], False))
+    """
+    if isinstance(key, (str, int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+        return [key], True
+    if isinstance(key, np.ndarray):
+        if key.ndim != 1 or key.dtype.kind not in "iuU":
+            raise TypeError(f"an array of keys must be 1-d ints or strings, got {key.dtype} of shape {key.shape}")
+        return key.tolist(), False
+    if isinstance(key, (list, tuple, range)):
+        keys = list(key)
+        for k in keys:
+            _key_bytes(k)  # each one a str or an int
+        return keys, False
+    kind = type(key).__name__
+    hint = {"bytes": "decode them to a str", "bytearray": "decode them to a str", "set": "pass a sorted list",
+            "frozenset": "pass a sorted list", "dict": "pass a list of its keys", "float": "use an int or a str"}
+    raise TypeError(f"a key must be a str or an int, or a list/tuple/array of them, got {kind}: {key!r:.60}"
+                    + (f" ({hint[kind]})" if kind in hint else ""))
+
+
 def key_hashes(seed: int, keys: Iterable[object]) -> np.ndarray:
     """Stable 64-bit hashes of ``keys`` under ``seed``.
 

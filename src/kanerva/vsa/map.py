@@ -57,7 +57,7 @@ class MAP(DenseSpace):
         return np.ones(self.dim, dtype=np.int8)
 
     def normalize(self, acc):
-        acc = np.asarray(acc)
+        acc = self._accumulator(acc)
         sign = np.sign(acc).astype(np.int8)
         return np.where(sign == 0, self.tiebreak(acc), sign)
 

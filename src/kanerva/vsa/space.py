@@ -20,6 +20,14 @@ from .._checks import positive_int
 from . import keys as _keys
 
 
+_QUIET = np.errstate(over="ignore", invalid="ignore", divide="ignore")
+"""Float overflow inside an operation whose result is checked (``_finite``) raises the library's
+error instead of also printing numpy's warning."""
+
+MAX_DIM = 2**31 - 1
+"""The largest dimension a space takes (one MAP vector of it is 2 GB)."""
+
+
 class Space(ABC):
     """A hypervector model of dimension ``dim``; subclasses fill in the algebra.
 
@@ -35,10 +43,12 @@ class Space(ABC):
     dtype: np.dtype
 
     def __init__(self, dim: int, seed: int = 0):
-        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 1:
-            raise ValueError(f"dim must be a positive integer, got {dim!r}")
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 1 <= dim <= MAX_DIM:
+            raise ValueError(f"dim must be an integer between 1 and {MAX_DIM:,}, got {dim!r}")
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise TypeError(f"seed must be an integer, got {seed!r}")
+        if not -(2**63) <= seed < 2**63:
+            raise ValueError(f"seed must fit in 64 bits, got {seed!r}")
         self.dim = int(dim)
         self.seed = int(seed)
         self._rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 1]))
@@ -73,18 +83,18 @@ class Space(ABC):
     def random(self, n: int | None = None, key=None) -> np.ndarray:
         """Random vectors: one (``n=None``), a batch of ``n``, or the vector(s) of ``key``.
 
-        ``key`` is a str or int (one vector) or a sequence of them (a batch); the same
-        (seed, key) gives the same vector in every process.
+        ``key`` is a str or an int (one vector) or an ordered sequence of them (a list, tuple,
+        range or array: a batch); the same (seed, key) gives the same vector in every process.
+        Bytes, floats, bools and unordered collections (sets, dicts) are refused.
         """
         if key is not None:
             if n is not None:
                 raise ValueError("give either n or key, not both")
-            if isinstance(key, (str, int, np.integer)):
-                return self._from_hashes(_keys.key_hashes(self.seed, [key]))[0]
-            keys = list(key)
+            keys, single = _keys.key_list(key)
             if not keys:
                 raise ValueError("key is an empty sequence: no vectors to draw")
-            return self._from_hashes(_keys.key_hashes(self.seed, keys))
+            vectors = self._from_hashes(_keys.key_hashes(self.seed, keys))
+            return vectors[0] if single else vectors
         if n is None:
             return self._from_hashes(self._fresh_hashes(1))[0]
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
@@ -135,7 +145,7 @@ class Space(ABC):
         """The identity of binding: ``bind(a, identity()) == a``."""
 
     def bundle(self, xs, weights=None) -> np.ndarray:
-        """Superpose the vectors ``xs`` (..., n, *shape) into one per batch, normalized back
+        """Superpose the vectors ``xs`` ``(..., n, *shape)`` into one per batch, normalized back
         into the space. ``weights`` (n,) scale the arguments (a multiset).
         """
         return self.normalize(self.accumulate(xs, weights))
@@ -166,7 +176,8 @@ class Space(ABC):
     def nearest(self, queries: np.ndarray, vectors: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` rows of ``vectors`` most similar to each query, best first.
 
-        Returns (similarities (n, k), row indices (n, k)); ties go to the lower row. BSC
+        Returns (similarities (n, k), row indices (n, k)); ties go to the lower row. ``k`` must
+        be between 1 and the number of rows (as in every index of :mod:`kanerva.index`). BSC
         overrides this with the fused packed-bit top-k kernel (no similarity matrix).
         """
         queries = self.check(queries, "queries", batch=True)
@@ -336,7 +347,7 @@ class Space(ABC):
     def check(self, x, name: str = "vector", batch: bool | None = None) -> np.ndarray:
         """Return ``x`` as an array of this space, or raise a clear TypeError/ValueError.
 
-        ``batch=True`` requires (n, *shape), ``False`` requires ``shape``, None accepts any
+        ``batch=True`` requires ``(n, *shape)``, ``False`` requires ``shape``, None accepts any
         number of leading axes.
         """
         if not isinstance(x, np.ndarray):
@@ -395,20 +406,42 @@ class Space(ABC):
             raise TypeError(f"weights must be real numbers, got dtype {w.dtype}")
         if not np.all(np.isfinite(w)):
             raise ValueError("weights contain NaN or inf")
+        if w.dtype.kind in "iu" and w.size and float(np.abs(w.astype(np.float64)).sum()) >= _INT_SUM_LIMIT:
+            raise ValueError("integer weights too large: the weighted sums would overflow int64 "
+                             "(pass float weights, or smaller ones)")
         return w
 
     def _check_acc(self, acc, like_shape: tuple[int, ...]) -> np.ndarray:
-        acc = np.asarray(acc)
+        acc = self._accumulator(acc)
         if acc.shape != like_shape:
             raise ValueError(f"accumulator has shape {acc.shape}, expected {like_shape}")
         return acc
 
+    def _accumulator(self, acc) -> np.ndarray:
+        """A raw accumulator (what :meth:`normalize` takes): numbers, ``dim`` in the last axis,
+        finite, and integer counts far enough from the int64 limits that adding to them is exact."""
+        acc = np.asarray(acc)
+        if acc.dtype == object or not np.issubdtype(acc.dtype, np.number) and acc.dtype != bool:
+            raise TypeError(f"an accumulator of {self!r} must be numbers, got dtype {acc.dtype}")
+        if acc.ndim == 0 or acc.shape[-1] != self.dim:
+            raise ValueError(f"an accumulator of {self!r} has {self.dim} entries in the last axis, got shape {acc.shape}")
+        if acc.dtype.kind in "fc" and not np.isfinite(acc).all():
+            raise ValueError("the accumulator contains NaN or infinite values")
+        if acc.dtype.kind in "iu" and acc.size and float(np.abs(acc.astype(np.float64)).max()) >= _INT_SUM_LIMIT:
+            raise ValueError("the accumulator's counts are too large for exact int64 sums")
+        return acc
+
+
+_INT_SUM_LIMIT = 2.0**62  # integer sums stay exact in int64 below this
+
 
 def _check_k(k, n: int) -> int:
-    k = positive_int(k, "k")
+    """``k`` checked against the ``n`` vectors searched (the index family's rule: k <= n)."""
     if n == 0:
         raise ValueError("no vectors to search")
-    return min(k, n)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
+        raise ValueError(f"k must be an integer between 1 and the {n} vectors searched, got {k!r}")
+    return int(k)
 
 
 def pairwise(a: np.ndarray, b: np.ndarray, fn) -> np.ndarray | float:
