@@ -95,7 +95,7 @@ def mix(z: np.ndarray) -> np.ndarray:
 
 
 def stream(hashes: np.ndarray, n_words: int) -> np.ndarray:
-    """Words ``0 .. n_words-1`` of the SplitMix64 stream of each hash: shape (len(hashes), n_words).
+    """The first ``n_words`` words of the SplitMix64 stream of each hash: shape (len(hashes), n_words).
 
     Examples
     --------

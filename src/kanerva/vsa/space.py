@@ -202,12 +202,12 @@ class Space(ABC):
 
         Parameters
         ----------
-        tables : sequence of k arrays (m_j, *shape), or one array (k, m, *shape)
+        tables : sequence of k arrays ``(m_j, *shape)``, or one array ``(k, m, *shape)``
         index : int array (n, k), entries in [-1, m_j)
 
         Returns
         -------
-        ndarray (n, *shape)
+        ndarray ``(n, *shape)``
 
         Examples
         --------
@@ -321,7 +321,7 @@ class Space(ABC):
 
     @abstractmethod
     def _fill_features(self, rows: np.ndarray, out: np.ndarray) -> None:
-        """Write the features of checked vectors ``rows`` (n, *shape) into ``out`` (n, feature_dim)."""
+        """Write the features of checked vectors ``rows`` ``(n, *shape)`` into ``out`` (n, feature_dim)."""
 
     @abstractmethod
     def _from_features(self, rows: np.ndarray) -> np.ndarray:
