@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEV    := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test tour install bench-install bench clean
+.PHONY: demo test tour install bench-install bench clean fashion-mnist
 
 $(DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ BENCHMARKS := core langid_peers langid langid_streaming langid_cluster_chunks me
 
 bench: $(BENCH)
 	for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b || exit 1; done
+
+# Fashion-MNIST from Debian's package archive (apt-get download + dpkg-deb -x) into ~/.cache/kanerva
+fashion-mnist: $(DEV)
+	$(BIN)/python -m kanerva.datasets fetch fashion-mnist
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis
