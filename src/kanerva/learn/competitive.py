@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.cluster import kmeans_plusplus
 from sklearn.utils.validation import check_is_fitted
 
-from ._rules_common import check_components, check_data, check_positive, rate_schedule
+from ._rules_common import check_choice, check_components, check_data, check_positive, rate_schedule
 
 
 def squared_distances(X: np.ndarray, W: np.ndarray) -> np.ndarray:
@@ -31,8 +32,13 @@ class CompetitiveLearning(ClusterMixin, TransformerMixin, BaseEstimator):
         ε at the first and at the last epoch (exponential decay between).
     n_epochs : int
         Passes over the data, each in a fresh random order.
+    init : {"k-means++", "random"}
+        Initial prototypes: spread-out samples (Arthur & Vassilvitskii 2007, scikit-learn's
+        ``kmeans_plusplus``) or random samples. With random samples two units can start in one
+        cluster and one of them never wins elsewhere: the "dead unit" problem of plain
+        winner-take-all.
     random_state : int, Generator or None
-        Seeds the initial prototypes (randomly chosen samples) and the order.
+        Seeds the initial prototypes and the order.
 
     Attributes
     ----------
@@ -53,8 +59,9 @@ class CompetitiveLearning(ClusterMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters=8, *, learning_rate=0.1, learning_rate_end=0.01, n_epochs=10,
-                 random_state=None):
+                 init="k-means++", random_state=None):
         self.n_clusters = n_clusters
+        self.init = init
         self.learning_rate = learning_rate
         self.learning_rate_end = learning_rate_end
         self.n_epochs = n_epochs
@@ -69,8 +76,12 @@ class CompetitiveLearning(ClusterMixin, TransformerMixin, BaseEstimator):
         if self.learning_rate > 1 or self.learning_rate_end > 1:
             raise ValueError("learning rates must be <= 1 (a winner would overshoot the sample)")
         check_positive(self.n_epochs, "n_epochs", integer=True)
+        check_choice(self.init, "init", ("k-means++", "random"))
         rng = np.random.default_rng(self.random_state)
-        W = X[rng.choice(len(X), k, replace=False)].copy()
+        if self.init == "random":
+            W = X[rng.choice(len(X), k, replace=False)].copy()
+        else:
+            W, _ = kmeans_plusplus(X, k, random_state=int(rng.integers(2**31 - 1)))
         wn = (W * W).sum(1)
         for eps in rate_schedule(self.learning_rate, self.learning_rate_end, self.n_epochs):
             counts = np.zeros(k, dtype=np.int64)
