@@ -87,6 +87,11 @@ class BoltzmannMachine(BaseEstimator):
         self.random_state = random_state
 
     # -- helpers -------------------------------------------------------------------------------
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True  # binary data: negative values are refused
+        return tags
+
     def _check_params(self):
         check_positive(self.n_hidden, "n_hidden", integer=True, allow_zero=True)
         check_choice(self.units, "units", ("binary", "spin"))

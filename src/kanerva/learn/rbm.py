@@ -99,6 +99,11 @@ class RBM(TransformerMixin, BaseEstimator):
         self.ais_runs = ais_runs
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True  # binary data: negative values are refused
+        return tags
+
     def _check_params(self):
         for name in ("n_components", "k", "n_epochs", "batch_size", "ais_betas", "ais_runs"):
             check_positive(getattr(self, name), name, integer=True)
