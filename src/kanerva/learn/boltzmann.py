@@ -9,7 +9,7 @@ the visible data (Ackley et al. 1985, eq. 9):
 
 the first average with the visible units clamped to the data and the hidden units sampled
 (the "wake" phase), the second with the network running freely (the "sleep" phase). Both phases
-are sampled by sequential Gibbs sweeps; the free-phase chains persist across updates (Neal 1992;
+are sampled by sequential Gibbs sweeps (compiled: :mod:`kanerva._kernels.learning_rules`); the free-phase chains persist across updates (Neal 1992;
 Tieleman 2008). ``sampling="exact"`` computes both averages by enumerating the 2^n states
 instead (small networks only, for checking the sampler). With no hidden units this is the fully
 visible Boltzmann machine — the Ising model fitted by moment matching — which can only match
@@ -24,6 +24,7 @@ from scipy.special import expit, logsumexp
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from .._kernels.learning_rules import gibbs_sweeps
 from ._rules_common import check_choice, check_data, check_positive
 
 MAX_ENUMERATED_UNITS = 20
@@ -109,13 +110,6 @@ class BoltzmannMachine(BaseEstimator):
                              "(binarize them first, e.g. kanerva.datasets.binarize)")
         return 2 * X - 1 if self.units == "spin" else X
 
-    def _sweep(self, S, W, b, units, rng):
-        gain = 2.0 if self.units == "spin" else 1.0
-        for i in units:
-            on = rng.random(len(S)) < expit(gain * (S @ W[:, i] + b[i]))
-            S[:, i] = on if self.units == "binary" else 2.0 * on - 1.0
-        return S
-
     def _log_unnormalized(self, S, W, b):
         return 0.5 * np.einsum("ij,jk,ik->i", S, W, S) + S @ b
 
@@ -158,7 +152,6 @@ class BoltzmannMachine(BaseEstimator):
         free = rand_states(self.n_chains)
         clamped = rand_states(len(V))
         clamped[:, :n_v] = V
-        hidden = np.arange(n_v, n)
         rates = self.learning_rate * (self.learning_rate_end / self.learning_rate) ** (
             np.arange(self.n_updates) / max(self.n_updates - 1, 1))
         for eta in rates:
@@ -166,14 +159,9 @@ class BoltzmannMachine(BaseEstimator):
                 c_pos, m_pos = self._exact_moments(W, b, V) if self.n_hidden else (V.T @ V / len(V), V.mean(0))
                 c_neg, m_neg = self._exact_moments(W, b)
             else:
-                c_pos, m_pos, c_neg, m_neg = 0.0, 0.0, 0.0, 0.0
-                for _ in range(self.n_sweeps):  # statistics averaged over the sweeps
-                    clamped = self._sweep(clamped, W, b, hidden, rng)
-                    free = self._sweep(free, W, b, range(n), rng)
-                    c_pos = c_pos + clamped.T @ clamped / (len(clamped) * self.n_sweeps)
-                    m_pos = m_pos + clamped.mean(0) / self.n_sweeps
-                    c_neg = c_neg + free.T @ free / (len(free) * self.n_sweeps)
-                    m_neg = m_neg + free.mean(0) / self.n_sweeps
+                spin = self.units == "spin"  # statistics averaged over the chains and the sweeps
+                c_pos, m_pos = gibbs_sweeps(clamped, W, b, n_v, rng.random((self.n_sweeps, len(clamped), n - n_v)), spin)
+                c_neg, m_neg = gibbs_sweeps(free, W, b, 0, rng.random((self.n_sweeps, len(free), n)), spin)
             dW = eta * (c_pos - c_neg)
             np.fill_diagonal(dW, 0.0)
             W += dW
@@ -229,6 +217,5 @@ class BoltzmannMachine(BaseEstimator):
         S = (rng.random((n_samples, n)) < 0.5).astype(np.float64)
         if self.units == "spin":
             S = 2 * S - 1
-        for _ in range(n_sweeps):
-            S = self._sweep(S, self.weights_, self.bias_, range(n), rng)
+        gibbs_sweeps(S, self.weights_, self.bias_, 0, rng.random((n_sweeps, n_samples, n)), self.units == "spin")
         return (S[:, :self.n_visible_] > 0).astype(np.int64)

@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.cluster import kmeans_plusplus
 from sklearn.utils.validation import check_is_fitted
 
+from .._kernels.learning_rules import competitive_online
 from ._rules_common import check_choice, check_components, check_data, check_positive, rate_schedule
 
 
@@ -82,15 +83,11 @@ class CompetitiveLearning(ClusterMixin, TransformerMixin, BaseEstimator):
             W = X[rng.choice(len(X), k, replace=False)].copy()
         else:
             W, _ = kmeans_plusplus(X, k, random_state=int(rng.integers(2**31 - 1)))
-        wn = (W * W).sum(1)
+        counts = np.zeros(k, dtype=np.int64)
         for eps in rate_schedule(self.learning_rate, self.learning_rate_end, self.n_epochs):
-            counts = np.zeros(k, dtype=np.int64)
-            for i in rng.permutation(len(X)):
-                x = X[i]
-                j = int(np.argmin(wn - 2.0 * (W @ x)))  # argmin ‖x − w‖² without ‖x‖²
-                W[j] += eps * (x - W[j])
-                wn[j] = W[j] @ W[j]
-                counts[j] += 1
+            counts[:] = 0  # wins during the last epoch are kept
+            order = rng.permutation(len(X))
+            W = competitive_online(X, np.ascontiguousarray(W), order, np.full(len(X), eps), counts)
         self.cluster_centers_ = W
         self.win_counts_ = counts
         self.labels_ = self.predict(X)

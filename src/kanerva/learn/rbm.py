@@ -26,7 +26,7 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._rules_common import check_binary_range, check_choice, check_data, check_positive, minibatches
+from ._rules_common import check_binary_range, check_choice, check_data, check_positive, minibatches, rate_schedule
 from .rbm_partition import ais_log_partition, exact_log_partition
 
 
@@ -49,6 +49,8 @@ class RBM(TransformerMixin, BaseEstimator):
     n_components : int
         Number of hidden units.
     learning_rate : float
+    learning_rate_end : float or None
+        The rate at the last epoch (exponential decay from ``learning_rate``); None keeps it constant.
     k : int
         Gibbs steps of the negative phase (CD-k, or PCD-k with ``persistent=True``).
     persistent : bool
@@ -59,6 +61,9 @@ class RBM(TransformerMixin, BaseEstimator):
     weight_decay : float
         L2 penalty on the weights (not the biases).
     n_epochs, batch_size : int
+    dynamic_binarization : bool
+        Train on a fresh Bernoulli sample of each mini-batch every time it is used (the values of
+        ``X`` are then the probabilities), instead of on the values themselves.
     ais_betas, ais_runs : int
         The AIS schedule length and number of runs used by :meth:`log_likelihood` when log Z
         cannot be enumerated.
@@ -84,11 +89,13 @@ class RBM(TransformerMixin, BaseEstimator):
     (3, 4)
     """
 
-    def __init__(self, n_components=64, *, learning_rate=0.05, k=1, persistent=False, momentum=0.5,
-                 weight_decay=1e-4, n_epochs=10, batch_size=100, ais_betas=14_500, ais_runs=100,
-                 random_state=None):
+    def __init__(self, n_components=64, *, learning_rate=0.05, learning_rate_end=None, k=1, persistent=False,
+                 momentum=0.5, weight_decay=1e-4, n_epochs=10, batch_size=100, dynamic_binarization=False,
+                 ais_betas=14_500, ais_runs=100, random_state=None):
         self.n_components = n_components
         self.learning_rate = learning_rate
+        self.learning_rate_end = learning_rate_end
+        self.dynamic_binarization = dynamic_binarization
         self.k = k
         self.persistent = persistent
         self.momentum = momentum
@@ -102,6 +109,7 @@ class RBM(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.positive_only = True  # binary data: negative values are refused
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
     def _check_params(self):
@@ -113,9 +121,12 @@ class RBM(TransformerMixin, BaseEstimator):
         if self.momentum >= 1:
             raise ValueError(f"momentum must be < 1, got {self.momentum!r}")
         check_choice(self.persistent, "persistent", (True, False))
+        check_choice(self.dynamic_binarization, "dynamic_binarization", (True, False))
+        if self.learning_rate_end is not None:
+            check_positive(self.learning_rate_end, "learning_rate_end")
 
     def _data(self, X, reset):
-        return check_binary_range(check_data(self, X, reset=reset), "RBM")
+        return check_binary_range(check_data(self, X, reset=reset, dtype=[np.float64, np.float32]), "RBM")
 
     def fit(self, X, y=None):
         """Train on the rows of ``X`` (binary, or probabilities in [0, 1])."""
@@ -123,41 +134,45 @@ class RBM(TransformerMixin, BaseEstimator):
         self._check_params()
         rng = np.random.default_rng(self.random_state)
         n_hidden, n_visible = self.n_components, X.shape[1]
-        W = rng.normal(0.0, 0.01, (n_hidden, n_visible))
-        base = np.clip(X.mean(axis=0), 1e-3, 1 - 1e-3)
-        b = np.log(base) - np.log1p(-base)  # Hinton's guide §8: visible biases at the base rates
-        c = np.zeros(n_hidden)
+        dtype = X.dtype  # float32 data train in float32 (about 2.5x faster matrix products)
+        W = rng.normal(0.0, 0.01, (n_hidden, n_visible)).astype(dtype)
+        base = np.clip(X.mean(axis=0, dtype=np.float64), 1e-3, 1 - 1e-3)
+        b = (np.log(base) - np.log1p(-base)).astype(dtype)  # Hinton's guide §8: visible biases at the base rates
+        c = np.zeros(n_hidden, dtype=dtype)
         dW, db, dc = np.zeros_like(W), np.zeros_like(b), np.zeros_like(c)
         chains = None
         errors = []
-        for _ in range(self.n_epochs):
+        end = self.learning_rate if self.learning_rate_end is None else self.learning_rate_end
+        for eta in map(float, rate_schedule(self.learning_rate, end, self.n_epochs)):
             sq = 0.0
             for idx in minibatches(len(X), self.batch_size, rng):
                 v0 = X[idx]
+                if self.dynamic_binarization:
+                    v0 = (rng.random(v0.shape, dtype=dtype) < v0).astype(dtype)
                 h0 = expit(v0 @ W.T + c)
                 if self.persistent:
                     if chains is None or len(chains) < len(v0):
-                        chains = (rng.random((self.batch_size, n_visible)) < base).astype(np.float64)
+                        chains = (rng.random((self.batch_size, n_visible)) < base).astype(dtype)
                     vk = chains[:len(v0)]
                 else:
                     vk = v0
                 hk_prob = h0 if not self.persistent else expit(vk @ W.T + c)
                 for _step in range(self.k):
-                    hk = (rng.random(hk_prob.shape) < hk_prob).astype(np.float64)
+                    hk = (rng.random(hk_prob.shape, dtype=dtype) < hk_prob).astype(dtype)
                     vk_prob = expit(hk @ W + b)
-                    vk = (rng.random(vk_prob.shape) < vk_prob).astype(np.float64)
+                    vk = (rng.random(vk_prob.shape, dtype=dtype) < vk_prob).astype(dtype)
                     hk_prob = expit(vk @ W.T + c)
                 if self.persistent:
                     chains[:len(v0)] = vk
                 n = len(v0)
                 grad_W = (h0.T @ v0 - hk_prob.T @ vk) / n - self.weight_decay * W
-                dW = self.momentum * dW + self.learning_rate * grad_W
-                db = self.momentum * db + self.learning_rate * (v0 - vk).mean(axis=0)
-                dc = self.momentum * dc + self.learning_rate * (h0 - hk_prob).mean(axis=0)
+                dW = self.momentum * dW + eta * grad_W
+                db = self.momentum * db + eta * (v0 - vk).mean(axis=0)
+                dc = self.momentum * dc + eta * (h0 - hk_prob).mean(axis=0)
                 W += dW
                 b += db
                 c += dc
-                recon = expit((h0 > rng.random(h0.shape)) @ W + b)
+                recon = expit((h0 > rng.random(h0.shape, dtype=dtype)).astype(dtype) @ W + b)
                 sq += ((v0 - recon) ** 2).sum()
             errors.append(sq / X.size)
             if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
@@ -173,13 +188,15 @@ class RBM(TransformerMixin, BaseEstimator):
         """Hidden unit probabilities p(h = 1 | v), shape (n_samples, n_components)."""
         check_is_fitted(self)
         X = self._data(X, reset=False)
-        return expit(X @ self.components_.T + self.intercept_hidden_)
+        return expit(X @ self.components_.T.astype(X.dtype) + self.intercept_hidden_.astype(X.dtype))
 
     def free_energy(self, X):
         """F(v) = −bᵀv − Σⱼ softplus(cⱼ + Wⱼ·v) for every row, in nats."""
         check_is_fitted(self)
-        X = self._data(X, reset=False)
-        return -(X @ self.intercept_visible_) - np.logaddexp(0.0, X @ self.components_.T + self.intercept_hidden_).sum(1)
+        X = self._data(X, reset=False).astype(np.float64)
+        W, b, c = (np.asarray(a, dtype=np.float64) for a in (self.components_, self.intercept_visible_,
+                                                              self.intercept_hidden_))
+        return -(X @ b) - np.logaddexp(0.0, X @ W.T + c).sum(1)
 
     def log_partition(self, method="auto", random_state=None):
         """(log Z, low, high, method): exact when a layer has <= 20 units ("auto"), else AIS."""
@@ -190,7 +207,8 @@ class RBM(TransformerMixin, BaseEstimator):
             z = exact_log_partition(*args)
             return z, z, z, "exact"
         res = ais_log_partition(*args, base_rate=self.base_rate_, n_betas=self.ais_betas, n_runs=self.ais_runs,
-                                random_state=self.random_state if random_state is None else random_state)
+                                random_state=self.random_state if random_state is None else random_state,
+                                dtype=self.components_.dtype)
         return res.log_z, res.log_z_low, res.log_z_high, "ais"
 
     def log_likelihood(self, X, method="auto", random_state=None):

@@ -94,7 +94,7 @@ def beta_schedule(n_betas=14_500):
 
 
 def ais_log_partition(weights, visible_bias, hidden_bias, *, base_rate=None, n_betas=14_500, n_runs=100,
-                      random_state=None):
+                      random_state=None, dtype=np.float64):
     """Annealed importance sampling estimate of log Z (Salakhutdinov & Murray 2008).
 
     Parameters
@@ -105,6 +105,9 @@ def ais_log_partition(weights, visible_bias, hidden_bias, *, base_rate=None, n_b
         [0.001, 0.999]. None is 0.5 everywhere.
     n_betas, n_runs : int
         Length of the β schedule (:func:`beta_schedule`) and number of independent runs.
+    dtype : float64 or float32
+        Precision of the matrix products (the weights are accumulated in float64 either way);
+        float32 is about 2.5x faster.
 
     Returns
     -------
@@ -129,14 +132,17 @@ def ais_log_partition(weights, visible_bias, hidden_bias, *, base_rate=None, n_b
     b_a = np.log(p) - np.log1p(-p)
     betas = beta_schedule(n_betas)
     log_z_a = len(c) * np.log(2.0) + _softplus(b_a).sum()
-    v = (rng.random((int(n_runs), len(b))) < p).astype(np.float64)
+    dtype = np.dtype(dtype)
+    Wd, WdT = W.astype(dtype), np.ascontiguousarray(W.T, dtype=dtype)
+    v = (rng.random((int(n_runs), len(b))) < p).astype(dtype)
     log_w = np.zeros(int(n_runs))
+    diff = (b - b_a).astype(dtype)
     for prev, beta in zip(betas[:-1], betas[1:]):
-        x = v @ W.T + c
-        vis = v @ (beta * b - beta * b_a) - v @ ((prev * b) - prev * b_a)  # (β − β') (b − b_A)·v
+        x = (v @ WdT).astype(np.float64) + c
+        vis = (beta - prev) * (v @ diff).astype(np.float64)  # (β − β') (b − b_A)·v
         log_w += vis + _softplus(beta * x).sum(1) - _softplus(prev * x).sum(1)
-        h = (rng.random(x.shape) < expit(beta * x)).astype(np.float64)
-        v = (rng.random(v.shape) < expit((1.0 - beta) * b_a + beta * (b + h @ W))).astype(np.float64)
+        h = (rng.random(x.shape) < expit(beta * x)).astype(dtype)
+        v = (rng.random(v.shape) < expit((1.0 - beta) * b_a + beta * (b + h @ Wd))).astype(dtype)
     m = log_w.max()
     w = np.exp(log_w - m)
     mean, se = w.mean(), w.std(ddof=1) / np.sqrt(len(w))

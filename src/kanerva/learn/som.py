@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._kernels.learning_rules import som_online
 from ._rules_common import check_choice, check_data, check_positive, rate_schedule
 from .competitive import squared_distances
 
@@ -168,12 +169,7 @@ class SelfOrganizingMap(TransformerMixin, BaseEstimator):
             sigmas = rate_schedule(sigma0, self.sigma_end, steps)
             etas = rate_schedule(self.learning_rate, self.learning_rate_end, steps)
             order = np.concatenate([rng.permutation(len(X)) for _ in range(self.n_epochs)])
-            for t, i in enumerate(order):
-                x = X[i]
-                diff = x - W
-                c = int(np.argmin(np.einsum("ij,ij->i", diff, diff)))
-                h = self._neighbourhood(grid_d2[c], sigmas[t])
-                W += (etas[t] * h)[:, None] * diff
+            W = som_online(X, np.ascontiguousarray(W), grid_d2, order, sigmas, etas, self.neighborhood == "gaussian")
         self.weights_ = W.reshape(self.n_rows, self.n_columns, -1)
         self.positions_ = pos
         self.n_iter_ = self.n_epochs
