@@ -10,7 +10,9 @@ mean removed; 144 atoms (a complete basis), λ = 1.0 on unit-variance images.
 
 atoms: trains SparseCoding (FISTA inference, BCD dictionary step) with and without homeostasis,
 fits a 2-D Gabor to every atom (kanerva.learn.fit_gabor) and reports the share of good fits
-(r² ≥ 0.8), the spread of orientations and of spatial frequencies, and the envelope size; writes
+(r² ≥ 0.8), the spread of orientations (counts around 0/45/90/135° and the resultant length of
+2θ: 0 for orientations spread evenly, 1 for one orientation) and of spatial frequencies, and the
+envelope size (localized: √(σx σy) below a quarter of the patch); writes
 docs/img/learning_rules_sparse_atoms.png.
 
 peer: (1) SparseCoding against MiniBatchDictionaryLearning on the same patches: each trained for
@@ -50,11 +52,12 @@ def gabor_stats(atoms):
     good = r2 >= 0.8
     theta = np.array([f.theta for f in fits])[good]
     freq = np.array([f.frequency for f in fits])[good]
-    size = np.array([max(f.sigma_x, f.sigma_y) for f in fits])[good]
+    size = np.array([np.sqrt(f.sigma_x * f.sigma_y) for f in fits])[good]  # geometric mean of the envelope
     hist = np.histogram(np.degrees(theta), bins=[0, 22.5, 67.5, 112.5, 157.5, 180])[0]
     orient = [int(hist[0] + hist[4]), int(hist[1]), int(hist[2]), int(hist[3])]  # around 0, 45, 90, 135 degrees
     resultant = float(np.abs(np.mean(np.exp(2j * theta)))) if len(theta) else float("nan")
-    return dict(good_share=float(good.mean()), r2_median=float(np.median(r2)), orientation_bins_0_45_90_135=orient,
+    params = [[round(v, 4) for v in f] for f in fits]
+    return dict(fits=params, good_share=float(good.mean()), r2_median=float(np.median(r2)), orientation_bins_0_45_90_135=orient,
                 orientation_resultant=resultant, freq_quartiles=np.percentile(freq, [25, 50, 75]).tolist() if len(freq) else [],
                 envelope_sigma_median=float(np.median(size)) if len(size) else float("nan"),
                 localized_share=float(np.mean(size < PATCH / 4)) if len(size) else 0.0), fits
@@ -75,12 +78,12 @@ def part_atoms(args):
                      objective=sc.objective_history_.tolist())
         out[name] = stats
         figs[name] = (sc.components_, fits)
-        print(name, {k: v for k, v in stats.items() if k != "objective"}, flush=True)
+        print(name, {k: v for k, v in stats.items() if k not in ("objective", "fits")}, flush=True)
     rows = [[n, f"{s['good_share']:.0%}", f"{s['r2_median']:.2f}", s["orientation_bins_0_45_90_135"],
              f"{s['orientation_resultant']:.2f}", "/".join(f"{q:.2f}" for q in s["freq_quartiles"]),
              f"{s['localized_share']:.0%}", f"{s['usage_cv']:.2f}", f"{s['train_seconds']:.0f}"] for n, s in out.items()]
     print(markdown_table(["run", "good Gabor fits (r² ≥ 0.8)", "median r²", "orientations 0/45/90/135°",
-                          "orientation resultant", "frequency quartiles (c/px)", "localized (σ < 3 px)",
+                          "orientation resultant", "frequency quartiles (c/px)", "localized (√(σx σy) < 3 px)",
                           "usage CV", "train s"], rows))
     write_json("learning_rules_sparse_atoms", dict(n_patches=args.n_patches, epochs=args.epochs, patch=PATCH,
                                                  atoms=ATOMS, lam=LAM, results=out, load=os.getloadavg()))
