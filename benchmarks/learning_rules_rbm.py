@@ -148,13 +148,15 @@ def _timed(fn):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=["ais", "mnist", "peer"], required=True)
+    parser.add_argument("--part", choices=["ais", "mnist", "peer", "all"], default="all")
     parser.add_argument("--epochs", type=int, default=50, help="epochs of each MNIST model")
     parser.add_argument("--epochs-small", type=int, default=20, help="epochs of the 20-hidden and peer models")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with threadpool_limits(1):
-        {"ais": part_ais, "mnist": part_mnist, "peer": part_peer}[args.part](args)
+        parts = {"ais": part_ais, "mnist": part_mnist, "peer": part_peer}
+        for part in parts if args.part == "all" else [args.part]:
+            parts[part](args)
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -165,13 +165,15 @@ def part_peer(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=["atoms", "peer"], required=True)
+    parser.add_argument("--part", choices=["atoms", "peer", "all"], default="all")
     parser.add_argument("--n-patches", type=int, default=30_000)
     parser.add_argument("--epochs", type=int, default=5)
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with threadpool_limits(1):
-        {"atoms": part_atoms, "peer": part_peer}[args.part](args)
+        parts = {"atoms": part_atoms, "peer": part_peer}
+        for part in parts if args.part == "all" else [args.part]:
+            parts[part](args)
     print(f"load average after: {os.getloadavg()}")
 
 
