@@ -9,7 +9,8 @@ Same data, grid, epochs, start σ and initialisation (PCA) on both sides. MiniSo
 Quantization error (QE) and topographic error (TE) are computed for every map by the same
 function (ours: a sample counts as an error when its two best units are not neighbours, diagonals
 counting on rectangular grids — MiniSom's own convention there); MiniSom's own TE is listed beside
-it. Train times are the best of 3.
+it. Train times are the best of 3, in CPU seconds (one thread each: the work done, whatever
+else the shared machine runs).
 
 Writes benchmarks/results/learning_rules_som.json and docs/img/learning_rules_som_maps.png
 (the ordered maps of the uniform square and of colours).
@@ -40,11 +41,12 @@ def _evaluate(weights, X, topology):
 
 
 def _best(fn, repeat=3):
+    """Best CPU time of 3 (one thread each, so CPU time is the work done on a busy machine)."""
     best, out = np.inf, None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()
         out = fn()
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.process_time() - t)
     return best, out
 
 

@@ -75,6 +75,7 @@ class RBM(TransformerMixin, BaseEstimator):
     intercept_hidden_, intercept_visible_ : ndarray — c and b
     base_rate_ : ndarray (n_features,) — the training data's mean, for the AIS base model
     reconstruction_error_ : ndarray (n_epochs,) — mean squared one-step reconstruction error
+        (over the epoch's batches for CD; on the epoch's last batch for PCD)
 
     Examples
     --------
@@ -157,9 +158,11 @@ class RBM(TransformerMixin, BaseEstimator):
                 else:
                     vk = v0
                 hk_prob = h0 if not self.persistent else expit(vk @ W.T + c)
-                for _step in range(self.k):
+                for step in range(self.k):
                     hk = (rng.random(hk_prob.shape, dtype=dtype) < hk_prob).astype(dtype)
                     vk_prob = expit(hk @ W + b)
+                    if step == 0 and not self.persistent:  # the one-step reconstruction, for free
+                        sq += float(((v0 - vk_prob) ** 2).sum())
                     vk = (rng.random(vk_prob.shape, dtype=dtype) < vk_prob).astype(dtype)
                     hk_prob = expit(vk @ W.T + c)
                 if self.persistent:
@@ -172,8 +175,9 @@ class RBM(TransformerMixin, BaseEstimator):
                 W += dW
                 b += db
                 c += dc
+            if self.persistent:  # PCD's chains are not reconstructions: one extra pass on the last batch
                 recon = expit((h0 > rng.random(h0.shape, dtype=dtype)).astype(dtype) @ W + b)
-                sq += ((v0 - recon) ** 2).sum()
+                sq = float(((v0 - recon) ** 2).sum()) * len(X) / len(v0)
             errors.append(sq / X.size)
             if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
                 raise ValueError(f"RBM training diverged (learning_rate={self.learning_rate!r} is too large)")
