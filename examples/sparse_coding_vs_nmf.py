@@ -25,7 +25,7 @@ print(f"natural images ({', '.join(names)}): {np.mean(r2 >= 0.8):.0%} of 10 atom
 digits, _ = load_mnist("train")
 X = digits[:800].reshape(800, -1) / 255.0
 strokes = SparseCoding(n_components=20, alpha=0.5, n_epochs=3, max_inference_iter=50, random_state=0).fit(X)
-parts = NMF(n_components=20, init="nndsvda", max_iter=100, tol=1e-3, random_state=0).fit(X)
+parts = NMF(n_components=20, init="nndsvda", max_iter=400, tol=1e-2, random_state=0).fit(X)
 print(f"digits: sparse coding uses {np.mean(strokes.transform(X[:200]) != 0):.0%} of its atoms per digit; "
       f"NMF's parts are non-negative: {bool((parts.components_ >= 0).all())}")
 
