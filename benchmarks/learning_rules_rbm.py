@@ -66,7 +66,7 @@ def part_mnist(args):
     train, test = _data()
     models = {
         "CD-1": dict(k=1), "CD-3": dict(k=3), "CD-25": dict(k=25),
-        "PCD": dict(k=1, persistent=True, learning_rate=0.01, learning_rate_end=0.001),
+        "PCD": dict(k=1, persistent=True, learning_rate=args.pcd_learning_rate, learning_rate_end=args.pcd_learning_rate / 10),
     }
     models = {name: kw for name, kw in models.items() if name in args.models}
     results, rows, fitted = {}, [], {}
@@ -155,6 +155,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=50, help="epochs of each MNIST model")
     parser.add_argument("--models", nargs="+", default=["CD-1", "CD-3", "CD-25", "PCD"],
                         choices=["CD-1", "CD-3", "CD-25", "PCD"], help="which MNIST models to train")
+    parser.add_argument("--pcd-learning-rate", type=float, default=0.05, help="PCD's rate (decays tenfold)")
     parser.add_argument("--epochs-small", type=int, default=20, help="epochs of the 20-hidden and peer models")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
