@@ -1,0 +1,27 @@
+"""kanerva.neuro: neurons, synapses, networks, neural coding, information, spiking optimisation.
+
+Units throughout: time ms, membrane potential mV, rates Hz; currents in nA for LIF and
+compartmental cells, µA/cm² for Hodgkin–Huxley, dimensionless for the theta and Izhikevich
+models (as in their papers).
+
+>>> from kanerva.neuro import LIF, lif_rate, simulate
+>>> run = simulate(LIF(), 1000.0, 0.1, current=2.0)
+>>> float(run.rates()[0]), round(float(lif_rate(2.0)[()]), 2)
+(63.0, 63.04)
+"""
+
+from ._checks import UnstableStepWarning
+from .cable import Compartmental, cable_steady_state, length_constant
+from .hh import HodgkinHuxley, hh_rates
+from .integrate import Run, simulate
+from .neurons import IZHIKEVICH_PARAMS, LIF, Izhikevich, Theta, lif_rate, theta_rate
+from .synapses import (ExpSynapse, Receptor, alpha_kernel, biexponential_kernel,
+                       depression_steady_state, exponential_kernel, mg_block, tsodyks_markram)
+
+__all__ = [
+    "UnstableStepWarning", "Run", "simulate",
+    "LIF", "lif_rate", "Theta", "theta_rate", "Izhikevich", "IZHIKEVICH_PARAMS",
+    "HodgkinHuxley", "hh_rates", "Compartmental", "cable_steady_state", "length_constant",
+    "ExpSynapse", "Receptor", "mg_block", "exponential_kernel", "alpha_kernel",
+    "biexponential_kernel", "tsodyks_markram", "depression_steady_state",
+]
