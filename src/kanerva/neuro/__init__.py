@@ -14,6 +14,8 @@ from ._checks import UnstableStepWarning
 from .cable import Compartmental, cable_steady_state, length_constant
 from .hh import HodgkinHuxley, hh_rates
 from .integrate import Run, simulate
+from .rates import LinearRecurrent, WilsonCowan, amplification, feedforward
+from .networks import LIFNetwork, brunel2000, brunel_rate, fixed_indegree, network_state
 from .neurons import IZHIKEVICH_PARAMS, LIF, Izhikevich, Theta, lif_rate, theta_rate
 from .synapses import (ExpSynapse, Receptor, alpha_kernel, biexponential_kernel,
                        depression_steady_state, exponential_kernel, mg_block, tsodyks_markram)
@@ -24,4 +26,6 @@ __all__ = [
     "HodgkinHuxley", "hh_rates", "Compartmental", "cable_steady_state", "length_constant",
     "ExpSynapse", "Receptor", "mg_block", "exponential_kernel", "alpha_kernel",
     "biexponential_kernel", "tsodyks_markram", "depression_steady_state",
+    "feedforward", "amplification", "LinearRecurrent", "WilsonCowan",
+    "LIFNetwork", "fixed_indegree", "brunel2000", "brunel_rate", "network_state",
 ]
