@@ -12,11 +12,17 @@ models (as in their papers).
 
 from ._checks import UnstableStepWarning
 from .cable import Compartmental, cable_steady_state, length_constant
+from .decoding import (OptimalLinearDecoder, bayes_decode, fisher_information, ml_decode,
+                       population_vector)
+from .glm import LNP, PoissonGLM, glm_design, raised_cosine_basis, simulate_glm
 from .hh import HodgkinHuxley, hh_rates
 from .integrate import Run, simulate
 from .rates import LinearRecurrent, WilsonCowan, amplification, feedforward
 from .networks import LIFNetwork, brunel2000, brunel_rate, fixed_indegree, network_state
 from .neurons import IZHIKEVICH_PARAMS, LIF, Izhikevich, Theta, lif_rate, theta_rate
+from .spikes import (binned_counts, cosine_tuning, cv, cv2, fano_factor, gaussian_tuning,
+                     inhomogeneous_poisson, isi, poisson_train, spike_counts, spike_triggered_average,
+                     synchrony, tuning_curve, von_mises_tuning)
 from .synapses import (ExpSynapse, Receptor, alpha_kernel, biexponential_kernel,
                        depression_steady_state, exponential_kernel, mg_block, tsodyks_markram)
 
@@ -28,4 +34,9 @@ __all__ = [
     "biexponential_kernel", "tsodyks_markram", "depression_steady_state",
     "feedforward", "amplification", "LinearRecurrent", "WilsonCowan",
     "LIFNetwork", "fixed_indegree", "brunel2000", "brunel_rate", "network_state",
+    "poisson_train", "inhomogeneous_poisson", "isi", "cv", "cv2", "spike_counts", "fano_factor",
+    "cosine_tuning", "von_mises_tuning", "gaussian_tuning", "tuning_curve",
+    "spike_triggered_average", "binned_counts", "synchrony",
+    "LNP", "PoissonGLM", "glm_design", "raised_cosine_basis", "simulate_glm",
+    "population_vector", "ml_decode", "bayes_decode", "fisher_information", "OptimalLinearDecoder",
 ]
