@@ -16,7 +16,10 @@ from .decoding import (OptimalLinearDecoder, bayes_decode, fisher_information, m
                        population_vector)
 from .glm import LNP, PoissonGLM, glm_design, raised_cosine_basis, simulate_glm
 from .hh import HodgkinHuxley, hh_rates
+from .information import (bayes_bin_count, direct_method, entropy, information_per_spike,
+                          mutual_information, shuffle_bias)
 from .integrate import Run, simulate
+from .optimise import SpikingQP, causal_inference_qp, qp_objective, spiking_nnls
 from .rates import LinearRecurrent, WilsonCowan, amplification, feedforward
 from .networks import LIFNetwork, brunel2000, brunel_rate, fixed_indegree, network_state
 from .neurons import IZHIKEVICH_PARAMS, LIF, Izhikevich, Theta, lif_rate, theta_rate
@@ -39,4 +42,7 @@ __all__ = [
     "spike_triggered_average", "binned_counts", "synchrony",
     "LNP", "PoissonGLM", "glm_design", "raised_cosine_basis", "simulate_glm",
     "population_vector", "ml_decode", "bayes_decode", "fisher_information", "OptimalLinearDecoder",
+    "entropy", "mutual_information", "bayes_bin_count", "shuffle_bias", "direct_method",
+    "information_per_spike",
+    "SpikingQP", "spiking_nnls", "causal_inference_qp", "qp_objective",
 ]
