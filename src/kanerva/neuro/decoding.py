@@ -166,6 +166,12 @@ class OptimalLinearDecoder(RegressorMixin, BaseEstimator):
     alpha : float
         Ridge penalty on the kernel.
 
+    Notes
+    -----
+    Samples are consecutive time bins: predictions read neighbouring bins, so unlike an
+    i.i.d. regressor they depend on sample order (the two scikit-learn checks of order and
+    subset invariance do not apply).
+
     Attributes
     ----------
     kernel_ : array (n_lags, n_neurons)
