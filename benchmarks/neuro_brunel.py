@@ -1,0 +1,126 @@
+"""Brunel (2000) network, 10,000 LIF neurons for 1 s: kanerva.neuro against brian2, side by side.
+
+    .venv-neuro/bin/python -m benchmarks.neuro_brunel                 # g = 5, ν_ext/ν_thr = 2 (AI)
+    .venv-neuro/bin/python -m benchmarks.neuro_brunel --quick         # 2,000 neurons, 300 ms
+
+brian2 2.11 needs Python >= 3.13, so this runs in the Python 3.13 environment that
+`make bench-neuro-install` builds (.venv-neuro: kanerva, brian2, nemos, elephant).
+
+Both sides simulate the same network: the connectivity kanerva draws (fixed in-degree,
+C_E = 0.1 N_E excitatory and C_I = 0.25 C_E inhibitory inputs per neuron) is handed to brian2
+with ``Synapses.connect(i=..., j=...)``; J = 0.1 mV, g·J inhibitory, delay 1.5 ms, τ = 20 ms,
+θ = 20 mV, V_r = 10 mV, τ_rp = 2 ms, external Poisson input of C_E synapses at ν_ext, dt =
+0.1 ms; refractory neurons are clamped at V_r and ignore input on both sides. brian2 runs its
+fastest target here, cpp_standalone (C++ compiled with the machine's g++, one thread); the
+time compared is the simulation (brian2's own measured run time inside the compiled binary;
+kanerva's ``simulate`` call), with network construction and brian2's code generation and
+compilation reported apart. One thread each (OMP_NUM_THREADS=1, NUMBA_NUM_THREADS=1).
+Results: mean rate, mean CV of ISIs, synchrony χ, against the mean-field rate of Brunel (2000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from ._util import markdown_table, write_json  # noqa: E402
+
+
+def ours(g, nu, n, duration, dt, seed):
+    from kanerva.neuro import brunel2000, network_state, simulate
+    t = time.perf_counter()
+    net = brunel2000(g, nu, n=n, seed=seed)
+    build = time.perf_counter() - t
+    simulate(brunel2000(g, nu, n=200, seed=seed), 5.0, dt)          # compile the kernel once
+    t = time.perf_counter()
+    run = simulate(net, duration, dt)
+    sim = time.perf_counter() - t
+    return net, run, build, sim, network_state(run, t_start=min(200.0, duration / 3))
+
+
+def brian(net, g, nu, duration, dt, target, workdir):
+    import brian2 as b2
+    b2.prefs.codegen.target = "cython" if target == "cython" else "numpy"
+    if target == "cpp_standalone":
+        b2.set_device("cpp_standalone", directory=workdir, build_on_run=False)
+        b2.prefs.devices.cpp_standalone.openmp_threads = 0
+    b2.defaultclock.dt = dt * b2.ms
+    n = net.n
+    tau, theta, Vr, tau_rp, J, D = 20 * b2.ms, 20 * b2.mV, 10 * b2.mV, 2 * b2.ms, 0.1 * b2.mV, 1.5 * b2.ms
+    t = time.perf_counter()
+    G = b2.NeuronGroup(n, "dv/dt = -v/tau : volt (unless refractory)", threshold="v > theta",
+                       reset="v = Vr", refractory=tau_rp, method="exact",
+                       namespace=dict(tau=tau, theta=theta, Vr=Vr))
+    S = b2.Synapses(G, G, "w : volt", on_pre="v_post += w * int(not_refractory_post)", delay=D)
+    pre = np.repeat(np.arange(n), np.diff(net.indptr)).astype(np.int32)
+    S.connect(i=pre, j=net.targets.astype(np.int32))
+    S.w = np.asarray(net.weight)[pre] * b2.mV
+    P = b2.PoissonInput(G, "v", N=net.ext_synapses, rate=net.ext_rate * b2.Hz,
+                        weight="J * int(not_refractory)")
+    M = b2.SpikeMonitor(G)
+    b2.run(duration * b2.ms, namespace=dict(J=J, tau=tau, theta=theta, Vr=Vr))
+    setup = time.perf_counter() - t
+    if target == "cpp_standalone":
+        t = time.perf_counter()
+        b2.device.build(directory=workdir, compile=True, run=True, debug=False)
+        total = time.perf_counter() - t
+        sim = float(b2.device._last_run_time)
+        setup += total - sim
+    else:
+        sim = setup
+    return np.asarray(M.t / b2.ms), np.asarray(M.i), setup, sim
+
+
+def state_from(times, units, n, duration, t_start):
+    from kanerva.neuro import Run, network_state
+    order = np.argsort(times, kind="stable")
+    run = Run(duration=duration, dt=0.1, n=n, spike_times=times[order], spike_units=units[order].astype(int),
+              t=np.zeros(0))
+    return network_state(run, t_start=t_start)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--duration", type=float, default=1000.0, help="ms")
+    ap.add_argument("--g", type=float, default=5.0)
+    ap.add_argument("--nu", type=float, default=2.0, help="nu_ext / nu_thr")
+    ap.add_argument("--target", default="cpp_standalone", choices=["cpp_standalone", "cython", "numpy"])
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.n, args.duration = 2_000, 300.0
+    import brian2
+    from kanerva.neuro import brunel_rate
+    dt, seed = 0.1, 1
+    net, run, build, sim, st_ours = ours(args.g, args.nu, args.n, args.duration, dt, seed)
+    with tempfile.TemporaryDirectory() as wd:
+        t_b, i_b, setup_b, sim_b = brian(net, args.g, args.nu, args.duration, dt, args.target, wd)
+    st_b = state_from(t_b, i_b, args.n, args.duration, min(200.0, args.duration / 3))
+    theory = brunel_rate(args.g, args.nu, C_E=int(round(0.1 * round(0.8 * args.n))))
+    load = os.getloadavg()
+    rows = [["kanerva.neuro (numba step)", f"{sim:.2f}", f"{build:.1f}", f"{st_ours['rate']:.1f}",
+             f"{st_ours['cv']:.3f}", f"{st_ours['synchrony']:.3f}", st_ours["label"]],
+            [f"brian2 {brian2.__version__} ({args.target})", f"{sim_b:.2f}", f"{setup_b:.1f}", f"{st_b['rate']:.1f}",
+             f"{st_b['cv']:.3f}", f"{st_b['synchrony']:.3f}", st_b["label"]]]
+    print(f"Brunel (2000), N = {args.n}, g = {args.g}, nu_ext/nu_thr = {args.nu}, {args.duration:g} ms, "
+          f"dt = {dt} ms; mean-field rate {theory:.1f} Hz; load average {load[0]:.2f}")
+    print(markdown_table(["implementation", "simulation s", "build s", "rate Hz", "CV", "chi", "state"], rows))
+    print(f"ratio brian2 / kanerva (simulation time): {sim_b / sim:.2f}")
+    write_json("neuro_brunel" + ("_quick" if args.quick else ""), {
+        "n": args.n, "duration_ms": args.duration, "g": args.g, "nu_ratio": args.nu, "dt_ms": dt,
+        "target": args.target, "load_average": load, "mean_field_rate": theory,
+        "kanerva": {"simulation_s": sim, "build_s": build, **st_ours},
+        "brian2": {"version": brian2.__version__, "simulation_s": sim_b, "setup_s": setup_b, **st_b},
+        "ratio_brian2_over_kanerva": sim_b / sim})
+
+
+if __name__ == "__main__":
+    main()
