@@ -211,7 +211,8 @@ def _word_entropies(spikes, L, n_trials):
 
 
 def direct_method(spikes, dt: float, word_lengths=(1, 2, 4, 6, 8),
-                  fractions=(1.0, 0.9, 0.8, 0.7, 0.6, 0.5), n_extrap: int = 3, seed=None) -> dict:
+                  fractions=(1.0, 0.9, 0.8, 0.7, 0.6, 0.5), n_extrap: int | None = None,
+                  seed=None) -> dict:
     """Information rate (bits/s) of repeated spike trains by the direct method (Strong et al. 1998).
 
     Parameters
@@ -224,8 +225,10 @@ def direct_method(spikes, dt: float, word_lengths=(1, 2, 4, 6, 8),
         Word lengths L (bins) to estimate the entropies at.
     fractions : sequence of float
         Data fractions for the extrapolation to infinite data (each a random subset of repeats).
-    n_extrap : int
-        How many of the longest words the 1/L extrapolation uses.
+    n_extrap : int, optional
+        How many of the longest words the linear fit in 1/L uses (default: all). Give word
+        lengths in the range where the entropy rates are linear in 1/L (Strong et al. 1998);
+        a fit over few long words extrapolates their noise.
 
     Returns
     -------
@@ -276,7 +279,7 @@ def direct_method(spikes, dt: float, word_lengths=(1, 2, 4, 6, 8),
     Ls_arr = np.array(Ls, dtype=float)
     rate_t = np.array(tot) / (Ls_arr * dt_s)
     rate_n = np.array(noi) / (Ls_arr * dt_s)
-    k = min(n_extrap, len(Ls))
+    k = len(Ls) if n_extrap is None else min(_checks.count(n_extrap, "n_extrap"), len(Ls))
     inv_L = 1.0 / Ls_arr[-k:]
     total_rate = np.polyfit(inv_L, rate_t[-k:], 1)[-1] if k >= 2 else rate_t[-1]
     noise_rate = np.polyfit(inv_L, rate_n[-k:], 1)[-1] if k >= 2 else rate_n[-1]

@@ -195,8 +195,9 @@ class Izhikevich:
         increment of u; see :data:`IZHIKEVICH_PARAMS` and :meth:`pattern`.
     n : int
         Number of neurons.
-    v0 : float
-        Initial potential (mV); u starts at b·v0.
+    v0 : float, optional
+        Initial potential (mV); u starts at b·v0. Default: the resting potential
+        (:meth:`resting_potential`).
 
     Notes
     -----
@@ -216,21 +217,32 @@ class Izhikevich:
     time_constant_name = "Izhikevich (published step 1 ms)"
     min_time_constant = 1.0
 
-    def __init__(self, a=0.02, b=0.2, c=-65.0, d=8.0, n: int = 1, v0: float = -65.0):
+    def __init__(self, a=0.02, b=0.2, c=-65.0, d=8.0, n: int = 1, v0: float | None = None):
         self.n = _checks.count(n, "n")
         self.a, self.b, self.c, self.d = (np.broadcast_to(_checks.finite(x, name), (self.n,))
                                           for x, name in ((a, "a"), (b, "b"), (c, "c"), (d, "d")))
-        self.v0 = float(v0)
+        self.v0 = self.resting_potential() if v0 is None else np.broadcast_to(float(v0), (self.n,))
+
+    def resting_potential(self) -> np.ndarray:
+        """Stable rest (mV) with no input: the lower root of 0.04v² + (5 − b)v + 140 = 0.
+
+        >>> Izhikevich.pattern("RS").resting_potential().round(2)
+        array([-70.])
+        """
+        disc = (5.0 - self.b) ** 2 - 4 * 0.04 * 140.0
+        if np.any(disc < 0):
+            raise ValueError("no resting state for these parameters (the neuron fires without input)")
+        return (-(5.0 - self.b) - np.sqrt(disc)) / 0.08
 
     @classmethod
-    def pattern(cls, name: str, n: int = 1, v0: float = -65.0) -> "Izhikevich":
+    def pattern(cls, name: str, n: int = 1, v0: float | None = None) -> "Izhikevich":
         """Neurons with one of the seven published parameter sets (``"RS"``, ``"IB"``, ...)."""
         if name not in IZHIKEVICH_PARAMS:
             raise ValueError(f"unknown Izhikevich pattern {name!r}; choose from {sorted(IZHIKEVICH_PARAMS)}")
         return cls(*IZHIKEVICH_PARAMS[name], n=n, v0=v0)
 
     def init_state(self) -> dict:
-        v = np.full(self.n, self.v0)
+        v = np.array(self.v0, dtype=float)
         return {"v": v, "u": self.b * v, "vm": v.copy()}
 
     def step(self, state: dict, current: np.ndarray, dt: float) -> np.ndarray:
