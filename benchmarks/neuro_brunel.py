@@ -13,8 +13,9 @@ with ``Synapses.connect(i=..., j=...)``; J = 0.1 mV, g·J inhibitory, delay 1.5 
 0.1 ms; refractory neurons are clamped at V_r and ignore input on both sides. brian2 runs its
 fastest target here, cpp_standalone (C++ compiled with the machine's g++, one thread); the
 time compared is the simulation (brian2's own measured run time inside the compiled binary;
-kanerva's ``simulate`` call), with network construction and brian2's code generation and
-compilation reported apart. One thread each (OMP_NUM_THREADS=1, NUMBA_NUM_THREADS=1).
+kanerva's ``simulate`` call), wall and CPU (on a shared machine CPU time is the steadier
+measure; brian2's CPU time is that of its whole binary, loading the network included), with
+network construction and brian2's code generation and compilation reported apart. One thread each (OMP_NUM_THREADS=1, NUMBA_NUM_THREADS=1).
 Results: mean rate, mean CV of ISIs, synchrony χ, against the mean-field rate of Brunel (2000).
 """
 
@@ -39,10 +40,10 @@ def ours(g, nu, n, duration, dt, seed):
     net = brunel2000(g, nu, n=n, seed=seed)
     build = time.perf_counter() - t
     simulate(brunel2000(g, nu, n=200, seed=seed), 5.0, dt)          # compile the kernel once
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     run = simulate(net, duration, dt)
-    sim = time.perf_counter() - t
-    return net, run, build, sim, network_state(run, t_start=min(200.0, duration / 3))
+    sim, cpu = time.perf_counter() - t, time.process_time() - c
+    return net, run, build, sim, cpu, network_state(run, t_start=min(200.0, duration / 3))
 
 
 def brian(net, g, nu, duration, dt, target, workdir):
@@ -67,15 +68,20 @@ def brian(net, g, nu, duration, dt, target, workdir):
     M = b2.SpikeMonitor(G)
     b2.run(duration * b2.ms, namespace=dict(J=J, tau=tau, theta=theta, Vr=Vr))
     setup = time.perf_counter() - t
+    cpu = float("nan")
     if target == "cpp_standalone":
+        import resource
         t = time.perf_counter()
-        b2.device.build(directory=workdir, compile=True, run=True, debug=False)
-        total = time.perf_counter() - t
-        sim = float(b2.device._last_run_time)
-        setup += total - sim
+        b2.device.build(directory=workdir, compile=True, run=False, debug=False)
+        setup += time.perf_counter() - t
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        b2.device.run(directory=workdir)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        sim = float(b2.device._last_run_time)          # measured inside the binary
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)   # the whole binary
     else:
         sim = setup
-    return np.asarray(M.t / b2.ms), np.asarray(M.i), setup, sim
+    return np.asarray(M.t / b2.ms), np.asarray(M.i), setup, sim, cpu
 
 
 def state_from(times, units, n, duration, t_start):
@@ -100,26 +106,28 @@ def main(argv=None):
     import brian2
     from kanerva.neuro import brunel_rate
     dt, seed = 0.1, 1
-    net, run, build, sim, st_ours = ours(args.g, args.nu, args.n, args.duration, dt, seed)
+    net, run, build, sim, cpu, st_ours = ours(args.g, args.nu, args.n, args.duration, dt, seed)
     with tempfile.TemporaryDirectory() as wd:
-        t_b, i_b, setup_b, sim_b = brian(net, args.g, args.nu, args.duration, dt, args.target, wd)
+        t_b, i_b, setup_b, sim_b, cpu_b = brian(net, args.g, args.nu, args.duration, dt, args.target, wd)
     st_b = state_from(t_b, i_b, args.n, args.duration, min(200.0, args.duration / 3))
     theory = brunel_rate(args.g, args.nu, C_E=int(round(0.1 * round(0.8 * args.n))))
     load = os.getloadavg()
-    rows = [["kanerva.neuro (numba step)", f"{sim:.2f}", f"{build:.1f}", f"{st_ours['rate']:.1f}",
+    rows = [["kanerva.neuro (numba step)", f"{sim:.2f}", f"{cpu:.2f}", f"{build:.1f}", f"{st_ours['rate']:.1f}",
              f"{st_ours['cv']:.3f}", f"{st_ours['synchrony']:.3f}", st_ours["label"]],
-            [f"brian2 {brian2.__version__} ({args.target})", f"{sim_b:.2f}", f"{setup_b:.1f}", f"{st_b['rate']:.1f}",
-             f"{st_b['cv']:.3f}", f"{st_b['synchrony']:.3f}", st_b["label"]]]
+            [f"brian2 {brian2.__version__} ({args.target})", f"{sim_b:.2f}", f"{cpu_b:.2f}", f"{setup_b:.1f}",
+             f"{st_b['rate']:.1f}", f"{st_b['cv']:.3f}", f"{st_b['synchrony']:.3f}", st_b["label"]]]
     print(f"Brunel (2000), N = {args.n}, g = {args.g}, nu_ext/nu_thr = {args.nu}, {args.duration:g} ms, "
           f"dt = {dt} ms; mean-field rate {theory:.1f} Hz; load average {load[0]:.2f}")
-    print(markdown_table(["implementation", "simulation s", "build s", "rate Hz", "CV", "chi", "state"], rows))
-    print(f"ratio brian2 / kanerva (simulation time): {sim_b / sim:.2f}")
+    print(markdown_table(["implementation", "simulation s (wall)", "CPU s", "build s", "rate Hz", "CV", "chi",
+                          "state"], rows))
+    print(f"ratio brian2 / kanerva: wall {sim_b / sim:.2f}, CPU {cpu_b / cpu:.2f} "
+          "(brian2's CPU time is its whole binary: loading the network and running it)")
     write_json("neuro_brunel" + ("_quick" if args.quick else ""), {
         "n": args.n, "duration_ms": args.duration, "g": args.g, "nu_ratio": args.nu, "dt_ms": dt,
         "target": args.target, "load_average": load, "mean_field_rate": theory,
-        "kanerva": {"simulation_s": sim, "build_s": build, **st_ours},
-        "brian2": {"version": brian2.__version__, "simulation_s": sim_b, "setup_s": setup_b, **st_b},
-        "ratio_brian2_over_kanerva": sim_b / sim})
+        "kanerva": {"simulation_s": sim, "cpu_s": cpu, "build_s": build, **st_ours},
+        "brian2": {"version": brian2.__version__, "simulation_s": sim_b, "cpu_s": cpu_b, "setup_s": setup_b, **st_b},
+        "ratio_brian2_over_kanerva": sim_b / sim, "cpu_ratio_brian2_over_kanerva": cpu_b / cpu})
 
 
 if __name__ == "__main__":

@@ -111,3 +111,27 @@ def test_brunel_small_network_phase_diagram_and_mean_field_rate():
     theory = brunel_rate(5.0, 2.0, C_E=80, J=1.0)
     assert states[5.0]["rate"] == pytest.approx(theory, rel=0.2)
     assert states[3.0]["rate"] == pytest.approx(brunel_rate(3.0, 2.0, C_E=80, J=1.0), rel=0.1)
+
+
+def test_compiled_step_equals_numpy_step_and_advance_equals_step():
+    """Without external input the compiled step and the numpy step do the same arithmetic in the
+    same order; with it, a run that records states (one step at a time) and one that does not
+    (the compiled multi-step path) draw the same numbers."""
+    n = 300
+    pre_e, post_e = fixed_indegree(240, n, 24, seed=1)
+    pre_i, post_i = fixed_indegree(60, n, 6, seed=2)
+    pre, post = np.r_[pre_e, pre_i + 240], np.r_[post_e, post_i]
+    w = np.where(np.arange(n) < 240, 0.4, -1.6)
+    v0 = np.random.default_rng(3).uniform(0, 20, n)
+    runs = [simulate(LIFNetwork(n, pre, post, w, delay=1.5, mu=21.0, v0=v0, backend=b), 200.0, 0.1)
+            for b in ("auto", "numpy")]
+    assert len(runs[0].spike_times) > 500
+    np.testing.assert_array_equal(runs[0].spike_times, runs[1].spike_times)
+    np.testing.assert_array_equal(runs[0].spike_units, runs[1].spike_units)
+    net = brunel2000(5.0, 2.0, n=500, J=1.0, seed=4)
+    fast = simulate(net, 100.0, 0.1)
+    stepped = simulate(net, 100.0, 0.1, record=["v"], units=[0])
+    np.testing.assert_array_equal(fast.spike_times, stepped.spike_times)
+    np.testing.assert_array_equal(fast.spike_units, stepped.spike_units)
+    with pytest.raises(ValueError, match="backend"):
+        LIFNetwork(2, [0], [1], 1.0, backend="cuda")

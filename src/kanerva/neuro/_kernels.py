@@ -85,3 +85,29 @@ def delta_step(v, ref, buf_e, buf_i, slot, decay, drive, v_th, v_reset, ref_step
                     else:
                         buf_i[row, targets[k]] += w
     return count
+
+
+@njit(cache=True)
+def delta_run(steps, v, ref, buf_e, buf_i, slot, decay, drive, v_th, v_reset, ref_steps,
+              ext_cdf, ext_w, xs, indptr, targets, weight, per_pre, dsteps, fired, out_step, out_unit):
+    """Up to ``steps`` calls of :func:`delta_step`, spikes written to (out_step, out_unit).
+
+    Stops early when the output is full (before a step whose spikes might not fit); returns
+    (spikes written, next slot, steps done).
+    """
+    size = buf_e.shape[0]
+    n = v.size
+    w = 0
+    for s in range(steps):
+        if w + n > out_step.size:
+            return w, slot, s
+        count = delta_step(v, ref, buf_e, buf_i, slot, decay, drive, v_th, v_reset, ref_steps,
+                           ext_cdf, ext_w, xs, indptr, targets, weight, per_pre, dsteps, fired)
+        if count:
+            for i in range(n):
+                if fired[i]:
+                    out_step[w] = s
+                    out_unit[w] = i
+                    w += 1
+        slot = (slot + 1) % size
+    return w, slot, steps

@@ -5,7 +5,9 @@ is a *stepper*: an object with ``n`` (number of units), ``state_names``, ``init_
 ``step(state, current, dt) -> spikes`` that advances its arrays by one step ``dt`` (ms) in
 place, vectorised over units, and returns which units spiked (a bool array, or ``None``).
 :func:`simulate` owns the clock, the input and the recorders, so every model is run, checked
-and recorded the same way.
+and recorded the same way. A stepper may also offer ``advance(state, current, dt, steps)``,
+the same steps without returning to Python in between (the compiled spiking network does);
+:func:`simulate` uses it when the input is fixed and no state variable is recorded.
 
 Each stepper documents its scheme: exact integration where the dynamics between events are
 linear (LIF membrane, passive cable via the matrix exponential, exponential synapses,
@@ -172,7 +174,21 @@ def simulate(model, duration: float, dt: float, current=0.0, *, record=(), units
     traces = {name: np.empty((n_rec, units.size)) for name in record}
     spike_t, spike_u = [], []
     precise = getattr(model, "precise_spike_times", False)
-    for k in range(steps):
+    fast = getattr(model, "advance", None)
+    fixed = not callable(current) and np.ndim(current) <= 1 and np.size(current) in (1, n) \
+        and not (np.ndim(current) == 1 and np.size(current) == steps and steps != n)
+    if fast is not None and fixed and not record and not precise:
+        got = fast(state, source(0), dt, steps)      # the model runs its steps without Python
+        if got is not None:
+            k_idx, u_idx = got
+            spike_t.append(t0 + k_idx * dt + dt)          # as the step loop computes it
+            spike_u.append(u_idx)
+            steps_left = 0
+        else:
+            steps_left = steps
+    else:
+        steps_left = steps
+    for k in range(steps - steps_left, steps):
         fired = model.step(state, source(k), dt)
         if fired is not None:
             idx = np.flatnonzero(fired)

@@ -34,7 +34,7 @@ from scipy.special import erfcx
 from . import _checks
 
 
-def fixed_indegree(n_pre: int, n_post: int, k: int, seed=None, chunk: int = 500):
+def fixed_indegree(n_pre: int, n_post: int, k: int, seed=None):
     """Random connections: each of ``n_post`` neurons gets ``k`` distinct presynaptic partners.
 
     Returns ``(pre, post)`` int32 arrays of length ``n_post · k``.
@@ -50,10 +50,17 @@ def fixed_indegree(n_pre: int, n_post: int, k: int, seed=None, chunk: int = 500)
     if k > n_pre:
         raise ValueError(f"k ({k}) must not exceed n_pre ({n_pre}) without repeated synapses")
     rng = np.random.default_rng(seed)
-    pre = np.empty((n_post, k), dtype=np.int32)
-    for a in range(0, n_post, chunk):
-        b = min(a + chunk, n_post)
-        pre[a:b] = np.argpartition(rng.random((b - a, n_pre)), k - 1, axis=1)[:, :k] if k else 0
+    # draw with replacement, then redraw repeated partners until every row is distinct: by
+    # symmetry each k-subset stays equally likely (a rejection sampler, row by row)
+    pre = rng.integers(0, n_pre, (n_post, k), dtype=np.int64 if n_pre >= 2 ** 31 else np.int32)
+    while k > 1:
+        pre.sort(axis=1)
+        dup = np.zeros(pre.shape, dtype=bool)
+        dup[:, 1:] = pre[:, 1:] == pre[:, :-1]
+        m = int(dup.sum())
+        if m == 0:
+            break
+        pre[dup] = rng.integers(0, n_pre, m)
     post = np.repeat(np.arange(n_post, dtype=np.int32), k)
     return pre.ravel(), post
 
@@ -193,6 +200,36 @@ class LIFNetwork:
         if abs(tau_s - self.tau_m) < 1e-9:
             return dt / self.tau_m * np.exp(-dt / self.tau_m)
         return tau_s / (tau_s - self.tau_m) * (np.exp(-dt / tau_s) - np.exp(-dt / self.tau_m))
+
+    # -- many steps at once (compiled path; the integrator uses it when nothing is recorded) --
+    def advance(self, state, current, dt, steps):
+        """Run ``steps`` steps with a fixed input; returns (step index, unit) of every spike.
+
+        Only for the compiled path (``None`` otherwise): the same arithmetic as ``steps``
+        calls of :meth:`step`, without returning to Python between steps.
+        """
+        if state["dt"] != dt:
+            self._prepare(state, dt)
+        if not self._compiled:
+            return None
+        from ._kernels import delta_run
+        drive = self.E_L + self.mu + np.broadcast_to(current, (self.n,))
+        chunks_s, chunks_u, done = [], [], 0
+        cap = max(4 * self.n, 1 << 16)
+        while done < steps:
+            out_s = np.empty(cap, np.int64)
+            out_u = np.empty(cap, np.int64)
+            w, state["slot"], k = delta_run(steps - done, state["v"], state["ref"], state["buf_e"],
+                                            state["buf_i"], state["slot"], self._decay_m, drive,
+                                            self.V_th, self.V_reset, state["ref_steps"], self._ext_cdf,
+                                            self.ext_weight, state["xs"], self.indptr, self.targets,
+                                            self.weight, self.per_neuron_weight, self._dsteps,
+                                            state["fired"], out_s, out_u)
+            chunks_s.append(out_s[:w] + done)
+            chunks_u.append(out_u[:w])
+            done += k
+            cap *= 2
+        return np.concatenate(chunks_s), np.concatenate(chunks_u)
 
     # -- one step ---------------------------------------------------------------------
     def step(self, state, current, dt):
