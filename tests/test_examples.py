@@ -23,6 +23,14 @@ EXPECTED = {
     "capacity.py": ["BSC   n=10: 0/0/0  n=20: 0/0/0", "MAP   n=10: 0/0/0  n=20: 0/0/0",
                     "HRR   n=10: 0/0/0  n=20: 0/0/0", "FHRR  n=10: 0/0/0  n=20: 0/0/0"],
     "random_indexing.py": ["nearest word in the same group", "tea     ~ "],
+    "neuro_lif_fi.py": ["max relative error above rheobase: ", "analytic 178.70 Hz"],
+    "neuro_izhikevich.py": ["TC   (0.02, 0.25, -65.0, 0.05): 3 spikes", "RZ   (0.1, 0.26, -65.0, 2.0): 0 spikes",
+                            "IB   (0.02, 0.2, -55.0, 4.0): 11 spikes, first ISI 2.5 ms"],
+    "neuro_brunel.py": ["g = 3.0: SR", "g = 5.0: AI"],
+    "neuro_spiking_nnls.py": ["scipy nnls: [0.445 0.702 0.    0.173 0.048 0.   ]",
+                              "explaining away: inferred [0.975 0.   ]"],
+    "neuro_decoding.py": ["N = 128: ML variance / CRB = 1.04"],
+    "neuro_information.py": ["true information 0.668 bits", "panzeri_treves  bias"],
 }
 
 
