@@ -138,7 +138,7 @@ def part_hh():
     return {"amplitude_mV": amplitude, "rheobase": rheobase, "repetitive_onset": repetitive}
 
 
-def part_brunel(n=10_000, duration=600.0):
+def part_brunel(n=12_500, duration=600.0):
     points = {"SR": (3.0, 2.0), "AI": (5.0, 2.0), "SI fast": (6.0, 4.0), "SI slow": (4.5, 0.9)}
     fig, axes = plt.subplots(2, 2, figsize=(10, 6))
     rows, out = [], {}
@@ -159,7 +159,7 @@ def part_brunel(n=10_000, duration=600.0):
         ax.set(title=f"{name}: g = {g}, ν_ext/ν_thr = {nu}  ({st['label']}, {st['rate']:.0f} Hz, CV {st['cv']:.2f})",
                xlabel="time (ms)", ylabel="neuron")
         ax.title.set_fontsize(8)
-    fig.suptitle(f"Brunel (2000), {n} LIF neurons (ε = 0.1, J = 0.1 mV, D = 1.5 ms): 50 neurons, last 100 ms")
+    fig.suptitle(f"Brunel (2000), {n} LIF neurons as published (N_E = 10,000, ε = 0.1, J = 0.1 mV, D = 1.5 ms): 50 neurons, last 100 ms")
     fig.tight_layout()
     save(fig, "neuro_brunel.png")
     print(markdown_table(["point", "g", "ν_ext/ν_thr", "rate Hz", "mean-field Hz", "CV ISI", "χ", "state"], rows))
