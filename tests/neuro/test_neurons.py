@@ -17,7 +17,7 @@ def measured_rate(run):
 
 def test_lif_f_i_curve_matches_the_analytic_rate_within_1_percent():
     I = np.linspace(1.52, 20.0, 40)                         # from just above rheobase (1.5 nA)
-    run = simulate(LIF(n=I.size), 2000.0, 0.1, current=I)
+    run = simulate(LIF(n=I.size), 1000.0, 0.2, current=I)
     sim, theory = measured_rate(run), lif_rate(I)
     assert np.all(sim > 0)
     assert np.max(np.abs(sim / theory - 1)) < 0.01
@@ -38,7 +38,7 @@ def test_lif_spike_times_do_not_depend_on_the_step():
 
 def test_theta_neuron_rate_is_sqrt_I_over_pi_tau():
     I = np.array([0.1, 0.3, 1.0, 3.0])
-    run = simulate(Theta(n=I.size, tau=10.0), 600.0, 0.05, current=I)
+    run = simulate(Theta(n=I.size, tau=10.0), 600.0, 0.1, current=I)
     np.testing.assert_allclose(measured_rate(run), theta_rate(I, 10.0), rtol=0.005)
     assert len(simulate(Theta(), 500.0, 0.05, current=-0.1).spike_times) == 0
 
@@ -99,16 +99,15 @@ def test_hodgkin_huxley_action_potential_rheobase_and_repetitive_firing():
 
 
 def test_hodgkin_huxley_temperature_speeds_the_spike():
-    run = simulate(HodgkinHuxley(n=2), 40.0, 0.01, current=15.0)
-    cold = run.trains()[0]
-    warm = simulate(HodgkinHuxley(temperature=16.3), 40.0, 0.01, current=15.0).spike_times
+    cold = simulate(HodgkinHuxley(), 40.0, 0.02, current=15.0).spike_times
+    warm = simulate(HodgkinHuxley(temperature=16.3), 40.0, 0.02, current=15.0).spike_times
     assert len(warm) > len(cold)
 
 
 def test_cable_steady_state_matches_the_sealed_end_solution():
     cell = Compartmental.cable(200, 1500.0, 2.0)
     I = np.zeros(200); I[0] = 0.05
-    run = simulate(cell, 400.0, 1.0, current=I, record=["v"])
+    run = simulate(cell, 400.0, 4.0, current=I, record=["v"])
     x = (np.arange(200) + 0.5) * 7.5
     np.testing.assert_allclose(run.traces["v"][-1] + 65.0, cable_steady_state(x, 0.05, 1500.0, 2.0), rtol=0.01)
     assert length_constant(2.0) == pytest.approx(1000.0)

@@ -24,8 +24,8 @@ def test_kernels_peak_and_integral():
 @pytest.mark.parametrize("kind", ["AMPA", "NMDA", "GABA_A"])
 def test_two_state_receptor_follows_its_closed_form(kind):
     rec = Receptor(kind)
-    spike = np.zeros(20_000); spike[0] = 1
-    run = simulate(rec, 200.0, 0.01, current=spike, record=["g"])
+    spike = np.zeros(4_000); spike[0] = 1
+    run = simulate(rec, 200.0, 0.05, current=spike, record=["g"])
     from kanerva.neuro.synapses import RECEPTORS
     a, b = RECEPTORS[kind]["alpha"], RECEPTORS[kind]["beta"]
     t = run.t
@@ -36,13 +36,13 @@ def test_two_state_receptor_follows_its_closed_form(kind):
 
 
 def test_nmda_is_slow_gaba_b_slower_and_mg_block_relieved_by_depolarisation():
-    spike = np.zeros(10_000); spike[0] = 1
+    spike = np.zeros(4_000); spike[0] = 1
     peaks, left = {}, {}
     for kind in ("AMPA", "NMDA", "GABA_B"):
-        run = simulate(Receptor(kind), 1000.0, 0.1, current=spike, record=["g"])
+        run = simulate(Receptor(kind), 1000.0, 0.25, current=spike, record=["g"])
         g = run.traces["g"][:, 0]
         peaks[kind] = run.t[g.argmax()]
-        left[kind] = g[199] / g.max()                          # what is left 20 ms after the spike
+        left[kind] = g[79] / g.max()                           # what is left 20 ms after the spike
     assert left["AMPA"] < 0.05 and left["NMDA"] > 0.8         # β: 0.19 vs 0.0066 per ms
     assert peaks["GABA_B"] > 20                                 # G-protein cascade: tens of ms
     v = np.linspace(-100, 40, 50)

@@ -19,10 +19,8 @@ curves give rates in Hz, counts are spikes in a window of ``T`` ms (Dayan & Abbo
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
-
 from . import _checks
+from ._sklearn import RegressorContract
 
 
 def population_vector(counts, preferred) -> np.ndarray:
@@ -155,7 +153,7 @@ def _lagged(X, lags):
     return np.concatenate(cols, axis=1)
 
 
-class OptimalLinearDecoder(RegressorMixin, BaseEstimator):
+class OptimalLinearDecoder(RegressorContract):
     """Least-squares linear kernel from binned spike counts to a stimulus (Bialek et al. 1991).
 
     Parameters
@@ -199,6 +197,7 @@ class OptimalLinearDecoder(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         """``X``: counts (n_bins, n_neurons); ``y``: stimulus (n_bins,)."""
+        from sklearn.utils.validation import validate_data
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         if float(self.alpha) < 0:
             raise ValueError(f"alpha must be >= 0, got {self.alpha}")
@@ -212,6 +211,8 @@ class OptimalLinearDecoder(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
+        """The reconstructed stimulus, one value per bin of ``X``."""
+        from sklearn.utils.validation import check_is_fitted, validate_data
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return self._features(X) @ self.kernel_.reshape(-1) + self.intercept_

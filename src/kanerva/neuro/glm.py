@@ -26,12 +26,8 @@ from __future__ import annotations
 import numpy as np
 import warnings
 
-from scipy.signal import fftconvolve
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
-
 from . import _checks
+from ._sklearn import RegressorContract
 
 
 def raised_cosine_basis(n_basis: int, n_lags: int, c: float = 1.0) -> np.ndarray:
@@ -91,9 +87,7 @@ def glm_design(stimulus, spikes=None, stim_basis=None, hist_basis=None) -> np.nd
     else:
         B = _checks.finite(stim_basis, "stim_basis")
         for j in range(s.shape[1]):
-            conv = fftconvolve(s[:, j:j + 1], B, axes=0)[:T] if T > 64 else \
-                np.stack([np.convolve(s[:, j], B[:, b])[:T] for b in range(B.shape[1])], 1)
-            cols.append(conv)
+            cols.append(np.stack([np.convolve(s[:, j], B[:, b])[:T] for b in range(B.shape[1])], 1))
     if hist_basis is not None:
         if spikes is None:
             raise ValueError("hist_basis needs the spike counts (spikes)")
@@ -104,12 +98,10 @@ def glm_design(stimulus, spikes=None, stim_basis=None, hist_basis=None) -> np.nd
         past = np.concatenate([[0.0], y[:-1]])        # lag 1 at lag index 0 of the basis
         conv = np.stack([np.convolve(past, H[:, b])[:T] for b in range(H.shape[1])], 1)
         cols.append(conv)
-    X = np.concatenate(cols, axis=1)
-    X[np.abs(X) < 1e-12] = 0.0       # FFT round-off
-    return X
+    return np.concatenate(cols, axis=1)
 
 
-class PoissonGLM(RegressorMixin, BaseEstimator):
+class PoissonGLM(RegressorContract):
     """Poisson GLM with exponential link, fitted by L2-penalised maximum likelihood.
 
     Parameters
@@ -150,13 +142,21 @@ class PoissonGLM(RegressorMixin, BaseEstimator):
         tags.target_tags.positive_only = True
         return tags
 
+    def _validate(self, X, y=None, fitting=True):
+        from sklearn.utils.validation import check_is_fitted, validate_data
+        if fitting:
+            return validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, dtype=np.float64)
+
     def fit(self, X, y):
         """Fit to design ``X`` (n_bins, n_features) and counts ``y`` (n_bins,) >= 0."""
-        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        X, y = self._validate(X, y)
         if np.any(y < 0):
             raise ValueError("y must hold spike counts >= 0")
         if float(self.alpha) < 0:
             raise ValueError(f"alpha must be >= 0, got {self.alpha}")
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.linear_model import PoissonRegressor
         # scikit-learn minimises (1/2n) Σ deviance + (α/2)‖w‖², which is this objective up to a
         # constant; its Newton solver with Cholesky steps is the fastest measured here
@@ -176,8 +176,7 @@ class PoissonGLM(RegressorMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """Expected count per bin exp(b + X w)."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
+        X = self._validate(X, fitting=False)
         return np.exp(np.minimum(self.intercept_ + X @ self.coef_, 700.0))
 
     def score(self, X, y, sample_weight=None) -> float:

@@ -27,10 +27,6 @@ expressed as a multiple of ν_thr = θ/(J C_E τ). Its mean-field rate (eqs. 4�
 from __future__ import annotations
 
 import numpy as np
-from scipy import integrate as _integrate
-from scipy import optimize as _optimize
-from scipy.special import erfcx
-
 from . import _checks
 
 
@@ -349,6 +345,9 @@ def brunel_rate(g: float, nu_ratio: float, C_E: int = 800, gamma: float = 0.25, 
     >>> round(brunel_rate(5.0, 2.0), 1)
     43.2
     """
+    from scipy import integrate as _integrate
+    from scipy import optimize as _optimize
+    from scipy.special import erfcx
     tau_s, ref_s = tau / 1000.0, t_ref / 1000.0
     nu_thr = theta / (J * C_E * tau_s)
     nu_ext = nu_ratio * nu_thr

@@ -117,8 +117,8 @@ class WilsonCowan:
     Examples
     --------
     >>> from kanerva.neuro import WilsonCowan, simulate
-    >>> run = simulate(WilsonCowan(), 500.0, 0.1, current=1.25, record=["E"])
-    >>> round(float(np.ptp(run.traces["E"][-2000:])), 2)  # a limit cycle: E keeps oscillating
+    >>> run = simulate(WilsonCowan(), 500.0, 0.2, current=1.25, record=["E"])
+    >>> round(float(np.ptp(run.traces["E"][-1000:])), 2)  # a limit cycle: E keeps oscillating
     0.17
     """
 
