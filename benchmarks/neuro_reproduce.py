@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 import matplotlib
@@ -138,7 +137,7 @@ def part_hh():
     return {"amplitude_mV": amplitude, "rheobase": rheobase, "repetitive_onset": repetitive}
 
 
-def part_brunel(n=12_500, duration=600.0):
+def part_brunel(n=12_500, duration=1000.0):
     points = {"SR": (3.0, 2.0), "AI": (5.0, 2.0), "SI fast": (6.0, 4.0), "SI slow": (4.5, 0.9)}
     fig, axes = plt.subplots(2, 2, figsize=(10, 6))
     rows, out = [], {}

@@ -366,8 +366,10 @@ def brunel_rate(g: float, nu_ratio: float, C_E: int = 800, gamma: float = 0.25, 
 def network_state(run, t_start: float = 0.0, bin_ms: float = 1.0, max_units: int = 1000) -> dict:
     """Mean rate (Hz), mean CV of ISIs, synchrony χ, and a label of the regime.
 
-    The label: "SR" (synchronous regular: χ ≥ 0.3 and CV < 0.5), "SI" (synchronous
-    irregular: χ ≥ 0.3), "AI" (asynchronous irregular: χ < 0.3 and CV ≥ 0.5), else "AR".
+    The label: "SR" (synchronous regular: χ ≥ 0.2 and CV < 0.5), "SI" (synchronous
+    irregular: χ ≥ 0.2), "AI" (asynchronous irregular: χ < 0.2 and CV ≥ 0.5), else "AR"
+    (asynchronous, CV below 0.5). Independent units give χ ≈ 1/√units; the thresholds are
+    rules of thumb, the numbers are the measurement.
     χ and CV use the first ``max_units`` units with at least 3 spikes.
 
     Examples
@@ -387,7 +389,7 @@ def network_state(run, t_start: float = 0.0, bin_ms: float = 1.0, max_units: int
     rate = float(np.bincount(u, minlength=run.n).mean() / ((run.duration - t_start) / 1000.0))
     cv_mean = float(np.mean(cvs)) if cvs else 0.0
     chi = synchrony(t[sel], u[sel], units.size, run.duration - t_start, bin_ms) if t[sel].size else 0.0
-    if chi >= 0.3:
+    if chi >= 0.2:
         label = "SR" if cv_mean < 0.5 else "SI"
     else:
         label = "AI" if cv_mean >= 0.5 else "AR"
