@@ -271,9 +271,9 @@ class LIFNetwork:
         if self.synapse == "delta":
             v += np.where(ref == 0, arr_e + arr_i, 0.0) if fired.any() or state["ref_steps"] else arr_e + arr_i
         else:
-            sign = 1.0 if self.synapse == "current" else -1.0   # conductances are positive
             state["ge"] += arr_e
-            state["gi"] += sign * arr_i if self.synapse == "current" else -arr_i
+            # inhibitory weights are negative: a negative current, or a positive conductance
+            state["gi"] += arr_i if self.synapse == "current" else -arr_i
         arr_e[:] = 0.0
         arr_i[:] = 0.0
         self._propagate(state, np.flatnonzero(fired))
