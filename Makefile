@@ -6,7 +6,7 @@ DEV    := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 DOCS   := $(VENV)/.installed-docs
 
-.PHONY: demo test tour install bench-install bench docs docs-check clean clean-docs fashion-mnist
+.PHONY: demo test tour install bench-install bench-neuro-install bench docs docs-check clean clean-docs fashion-mnist
 
 $(DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,26 @@ bench-install: $(BENCH)
 BENCHMARKS := core bit_projection langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh \
               learning_rules_hebbian learning_rules_som learning_rules_sparse learning_rules_rbm learning_rules_boltzmann
 
-bench: $(BENCH)
+# kanerva.neuro's peers: brian2 2.11 needs Python >= 3.13 and nemos 0.2.9 >= 3.12, so the neuro
+# benchmarks run in their own environment (python3.13 from PATH or pyenv); both sides run there
+PY313 ?= $(shell command -v python3.13 || ls $$HOME/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | head -1)
+NEURO  := .venv-neuro
+$(NEURO)/.installed: pyproject.toml
+	test -n "$(PY313)" || (echo "bench-neuro-install needs python3.13 (brian2 2.11 requires it)"; exit 1)
+	test -x $(NEURO)/bin/python || $(PY313) -m venv $(NEURO)
+	$(NEURO)/bin/python -m pip install -q --upgrade pip
+	$(NEURO)/bin/python -m pip install -q -e ".[dev]" "brian2==2.11.0" "nemos==0.2.9" "elephant==1.2.1"
+	touch $@
+
+bench-neuro-install: $(NEURO)/.installed
+
+# every benchmark (about 45 minutes); tables go to docs/benchmarks.md by hand
+BENCHMARKS := core langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh neuro_reproduce
+NEURO_BENCHMARKS := neuro_brunel neuro_glm neuro_spikestats
+
+bench: $(BENCH) $(NEURO)/.installed
 	for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b || exit 1; done
+	for b in $(NEURO_BENCHMARKS); do $(NEURO)/bin/python -m benchmarks.$$b || exit 1; done
 
 # Fashion-MNIST from Debian's package archive (apt-get download + dpkg-deb -x) into ~/.cache/kanerva
 fashion-mnist: $(DEV)
@@ -64,4 +82,4 @@ clean-docs:
 	rm -rf docs/_build docs/auto_examples docs/api/generated docs/api/kanerva*.rst
 
 clean: clean-docs
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(NEURO) build src/*.egg-info .pytest_cache .hypothesis

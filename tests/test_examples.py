@@ -36,6 +36,14 @@ EXPECTED = {
     "sparse_coding_vs_nmf.py": ["atoms fit a Gabor with r2 >= 0.8", "NMF's parts are non-negative: True"],
     "rbm_digits.py": ["test log p(v) = -", "(log Z by ais: "],
     "boltzmann_parity.py": ["fully visible: KL = 0.693 nats", "4 hidden units: KL = 0.0"],
+    "neuro_lif_fi.py": ["max relative error above rheobase: ", "analytic 178.70 Hz"],
+    "neuro_izhikevich.py": ["TC   (0.02, 0.25, -65.0, 0.05): 3 spikes", "RZ   (0.1, 0.26, -65.0, 2.0): 0 spikes",
+                            "IB   (0.02, 0.2, -55.0, 4.0): 11 spikes, first ISI 2.5 ms"],
+    "neuro_brunel.py": ["g = 3.0: SR", "g = 5.0: AI"],
+    "neuro_spiking_nnls.py": ["scipy nnls: [0.445 0.702 0.    0.173 0.048 0.   ]",
+                              "explaining away: inferred [0.975 0.   ]"],
+    "neuro_decoding.py": ["N = 128: ML variance / CRB = 1.04"],
+    "neuro_information.py": ["true information 0.668 bits", "panzeri_treves  bias"],
 }
 
 

@@ -35,6 +35,11 @@ Modules
     sparse distributed memory.
 ``flyhash``
     FlyHash's expansion and winner-take-all.
+``learning_rules``
+    The online loops of the self-organizing map and competitive learning, and the Gibbs sweeps of
+    the Boltzmann machine.
+``neuro``
+    One step (or many) of a network of LIF neurons with delta synapses and Poisson input.
 
 The rule of the room: a kernel holds no model logic and imports nothing from the rest of
 kanerva (only numpy, numba, llvmlite and the other modules here). Models call kernels, never the
