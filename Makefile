@@ -11,6 +11,8 @@ $(DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	# torch for the tests of kanerva.continual: pinned to the CPU build (a plain `torch` pulls CUDA)
+	$(BIN)/python -m pip install -q torch==2.13.0
 	touch $@
 
 install: $(DEV)
@@ -34,7 +36,7 @@ $(BENCH): $(DEV)
 bench-install: $(BENCH)
 
 # every benchmark (about 45 minutes); tables go to docs/benchmarks.md by hand
-BENCHMARKS := core langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh
+BENCHMARKS := continual core langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh
 
 bench: $(BENCH)
 	for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b || exit 1; done
