@@ -79,6 +79,52 @@ def run(benchmark, scenarios, methods, seeds, iterations, options_for=None):
                       f"{r.seconds:.0f} s  load {load_before[0]:.1f}", flush=True)
 
 
+BUDGET_METHODS = {"exact-replay float32": ("exact-replay", {"dtype": "float32"}),
+                  "exact-replay uint8": ("exact-replay", {"dtype": "uint8"}),
+                  "item-memory bits": ("item-memory", {})}
+
+
+def run_budgets(benchmark, scenario, budgets, seeds, iterations):
+    """Replay at equal memory budget in bytes: float32 buffer, uint8 buffer, packed-bit item memory."""
+    import torch
+
+    from kanerva.continual import load_benchmark, run_experiment
+
+    torch.set_num_threads(1)
+    sequence = load_benchmark(benchmark, scenario)
+    for seed in seeds:
+        for budget in budgets:
+            for label, (method, options) in BUDGET_METHODS.items():
+                key = f"budget/{benchmark}/{scenario}/{label}/b{budget}/seed{seed}/it{iterations}"
+                if key in _stored():
+                    continue
+                load_before = os.getloadavg()
+                r = run_experiment(benchmark, scenario, method, seeds=[seed], iterations=iterations, sequence=sequence,
+                                   progress=False, options={**options, "budget_bytes": budget})
+                _update(key, {**r.to_json(), "label": label, "budget": budget, "load_before": load_before,
+                              "load_after": os.getloadavg(), "date": stamp()})
+                print(f"{key}: {100 * r.accuracy:.2f}%  {r.memory_bytes:,} B  {r.seconds:.0f} s", flush=True)
+
+
+def budget_table(benchmark: str = "split-mnist", scenario: str = "class") -> str:
+    runs = [r for k, r in _stored().items() if k.startswith(f"budget/{benchmark}/{scenario}/")]
+    budgets = sorted({r["budget"] for r in runs})
+    rows = []
+    for label in BUDGET_METHODS:
+        row = [label]
+        for b in budgets:
+            g = [r for r in runs if r["label"] == label and r["budget"] == b]
+            if not g:
+                row.append("-")
+                continue
+            acc = np.array([r["accuracy"] for r in g]) * 100
+            items = g[0]["memory_bytes"]
+            row.append(f"{acc.mean():.2f}" + (f" ± {acc.std(ddof=1) / np.sqrt(len(acc)):.2f}" if len(acc) > 1 else "")
+                       + f" (n={len(acc)}; {items:,} B used)")
+        rows.append(row)
+    return markdown_table(["storage"] + [f"budget {b:,} B" for b in budgets], rows) if rows and budgets else ""
+
+
 def table(benchmark: str = "split-mnist", iterations: int | None = None, plot: bool = True) -> str:
     runs = [r for k, r in _stored().items() if k.startswith(benchmark + "/")
             and (iterations is None or r["settings"]["iterations"] == iterations)]
@@ -154,12 +200,19 @@ def main():
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--first-seed", type=int, default=0)
     p.add_argument("--iterations", type=int, default=2000)
+    p.add_argument("--budgets", default=None, help="comma-separated byte budgets: run the equal-budget replay table")
     p.add_argument("--table", action="store_true", help="only print the table of the stored runs")
     args = p.parse_args()
-    if not args.table:
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    if args.budgets and not args.table:
+        run_budgets(args.benchmark, args.scenarios.split(",")[0], [int(b) for b in args.budgets.split(",")], seeds,
+                    args.iterations)
+    elif not args.table:
         run(args.benchmark, args.scenarios.split(","), args.methods.split(","),
-            range(args.first_seed, args.first_seed + args.seeds), args.iterations)
+            seeds, args.iterations)
     print(table(args.benchmark))
+    print()
+    print(budget_table(args.benchmark))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ EXPECTED = {
     "capacity.py": ["BSC   n=10: 0/0/0  n=20: 0/0/0", "MAP   n=10: 0/0/0  n=20: 0/0/0",
                     "HRR   n=10: 0/0/0  n=20: 0/0/0", "FHRR  n=10: 0/0/0  n=20: 0/0/0"],
     "random_indexing.py": ["nearest word in the same group", "tea     ~ "],
+    "continual_replay.py": ["fine-tuning forgets task 1: True", "exact replay keeps part of task 1: True",
+                            "the item memory keeps at least as much at the same bytes: True"],
 }
 
 

@@ -35,7 +35,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .learner import ContinualLearner, distillation_loss
+from .learner import ContinualLearner, adam, distillation_loss
 from .models import xdg_gates
 from .tasks import TaskSequence
 
@@ -84,7 +84,7 @@ class BrainInspiredReplay(ContinualLearner):
         self.z_dim, self.out_dim = int(z_dim), int(out_dim)
         self.teacher = None
         self.to(self.device)
-        self.optimizer = torch.optim.Adam(self.trainable_parameters(), lr=self.lr, betas=(0.9, 0.999))
+        self.optimizer = adam(self.trainable_parameters(), self.lr)
 
     def trainable_parameters(self):
         return [p for p in self.parameters() if p.requires_grad]

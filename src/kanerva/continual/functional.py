@@ -49,8 +49,13 @@ class LwF(ContinualLearner):
     def before_task(self, sequence: TaskSequence, t: int) -> None:
         self.set_teacher(self.frozen_copy() if t > 0 else None)
 
+    def current_loss(self, x, y, task_ids, sequence: TaskSequence, t: int) -> torch.Tensor:
+        self._logits = self.classifier(x)      # the replay below scores the same inputs
+        return torch.nn.functional.cross_entropy(sequence.head_logits(self._logits, task_ids, t), sequence.target(y))
+
     def replay_loss(self, x, sequence: TaskSequence, t: int, n: int, generator):
-        return self.teacher_loss(x, sequence, t, self.teacher, soft=True, temperature=self.temperature)
+        return self.teacher_loss(x, sequence, t, self.teacher, soft=True, temperature=self.temperature,
+                                 logits=self._logits)
 
     def memory_bytes(self) -> int:
         return sum(p.numel() * p.element_size() for p in self.classifier.parameters())

@@ -43,7 +43,7 @@ import copy
 import numpy as np
 import torch
 
-from .learner import ContinualLearner
+from .learner import ContinualLearner, adam
 from .models import VAE
 from .tasks import TaskSequence
 
@@ -248,7 +248,7 @@ class VAEGenerator:
 
     def __init__(self, input_dim: int, hidden=(400, 400), z_dim: int = 100, lr: float = 1e-3, device="cpu"):
         self.vae = VAE(input_dim, hidden, z_dim).to(device)
-        self.optimizer = torch.optim.Adam(self.vae.parameters(), lr=lr, betas=(0.9, 0.999))
+        self.optimizer = adam(self.vae.parameters(), lr)
         self.previous = None
 
     def before_task(self, sequence: TaskSequence, t: int) -> None:
