@@ -171,7 +171,7 @@ def _plot(benchmark, scenario, by_method):
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.4 * rows), sharey=True, squeeze=False)
     for ax, method in zip(axes.flat, methods):
         g = by_method[method]
-        curve = np.nanmean(np.array([np.array(x["curve"], dtype=float) for x in g]), axis=0)
+        curve = np.mean(np.array([np.array(x["curve"], dtype=float) for x in g]), axis=0)
         its = np.array(g[0]["curve_iterations"])
         for t in range(curve.shape[1]):
             ax.plot(its, 100 * curve[:, t], label=f"task {t + 1}")

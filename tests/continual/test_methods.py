@@ -1,7 +1,7 @@
 """The methods on one tiny task sequence each (one thread, hundreds of steps): what holds even there.
 
-Two tasks of split MNIST (digits 0/1, then 2/3), 300 training images each, one hidden layer of
-100 units, 150 steps per task.
+Two tasks of split MNIST (digits 0/1, then 2/3), 200 training images each, one hidden layer of
+100 units, 100 steps per task.
 """
 
 import numpy as np
@@ -13,13 +13,13 @@ from kanerva.continual import (EWC, SI, ExactBuffer, ItemMemoryBuffer, OnlineEWC
 from kanerva.continual.models import MLP, xdg_gates
 
 torch.set_num_threads(1)
-STEPS, BATCH, HIDDEN = 150, 64, (100,)
+STEPS, BATCH, HIDDEN = 100, 64, (100,)
 SMALL = {"dgr": dict(z_dim=20), "dgr-distill": dict(z_dim=20), "bi-r": dict(z_dim=20)}
 
 
 @pytest.fixture(scope="module")
 def sequences():
-    return {s: split_mnist(s, n_tasks=2, max_per_task=300) for s in ("task", "domain", "class")}
+    return {s: split_mnist(s, n_tasks=2, max_per_task=200) for s in ("task", "domain", "class")}
 
 
 def fit(method, seq, seed=0, **options):
@@ -158,13 +158,13 @@ def test_buffers_stay_class_balanced_and_within_budget(sequences):
 
 def test_item_memory_replays_the_stored_images_as_bits(sequences):
     seq = sequences["class"]
-    buf = ItemMemoryBuffer(per_class=300)   # every image of task 1
+    buf = ItemMemoryBuffer(per_class=200)   # every image of task 1
     buf.after_task(seq, 0, torch.Generator().manual_seed(0))
     x, y, _ = buf.sample(64, torch.Generator().manual_seed(1))
     stored = {tuple((img >= 0.5).int().tolist()) for img in seq.tasks[0].x_train}
     assert set(torch.unique(x).tolist()) <= {0.0, 1.0}
     assert all(tuple(img.int().tolist()) in stored for img in x)
-    assert set(y.tolist()) <= {0, 1} and len(buf.index) == 300
+    assert set(y.tolist()) <= {0, 1} and len(buf.index) == 200
 
 
 def test_bad_budgets_and_options_are_clear_errors(sequences):

@@ -338,7 +338,9 @@ class ItemMemoryReplay(ReplayLearner):
     """Exact replay from the library's item memory: examples as packed bits in an ExactIndex.
 
     The default budget is the float32 buffer's of :class:`ExactReplay` (100 examples a class,
-    314,400 bytes for ten classes) spent on packed bits."""
+    3,144,000 bytes for ten classes) spent on packed bits: enough for 27,578 MNIST digits, so it
+    keeps every training digit of split MNIST (8,004: 912,456 bytes). Compare the two at equal
+    bytes with ``budget_bytes``."""
 
     name = "item-memory"
 
