@@ -48,7 +48,7 @@ def test_exact_replay_keeps_part_of_the_first_task(class_il):
 
 
 @pytest.mark.parametrize("method, scenario", [("ewc", "class"), ("online-ewc", "task"), ("si", "task"),
-                                              ("lwf", "class"), ("dgr", "class"), ("dgr-distill", "task"),
+                                              ("lwf", "task"), ("dgr", "class"), ("dgr-distill", "task"),
                                               ("bi-r", "class"), ("bi-r", "domain")])
 def test_every_method_learns_each_new_task(sequences, method, scenario):
     _, acc = fit(method, sequences[scenario])
@@ -178,3 +178,18 @@ def test_bad_budgets_and_options_are_clear_errors(sequences):
         check_method("dgr2")
     with pytest.raises(ValueError, match="internal must be between 0 and 0"):
         make_learner("bi-r", sequences["class"], hidden=(10,), internal=1)
+
+
+def test_class_il_replay_pushes_the_new_classes_down_on_old_inputs(sequences):
+    # van de Ven & Tolias (2019): replayed inputs are scored on every class seen so far, the
+    # previous model's targets giving the current task's classes probability zero
+    seq = sequences["class"]
+    torch.manual_seed(0)
+    learner = make_learner("dgr", seq, hidden=(8,), z_dim=2)
+    teacher = learner.frozen_copy()
+    x = seq.tasks[0].x_train[:16]
+    for soft in (False, True):
+        logits = torch.zeros(16, 4, requires_grad=True)
+        learner.teacher_loss(x, seq, 1, teacher, soft=soft, logits=logits).backward()
+        assert (logits.grad[:, 2:] > 0).all(), soft          # the new classes' logits go down
+        assert torch.allclose(logits.grad.sum(1), torch.zeros(16), atol=1e-6)

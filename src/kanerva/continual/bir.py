@@ -170,9 +170,10 @@ class BrainInspiredReplay(ContinualLearner):
             old = self.teacher.classifier(entry, start=self.internal)
         h = self._encode(entry)
         new = self.classifier.out(h)
-        if sequence.scenario == "class":
-            lo, hi = sequence.train_units(t - 1)
-            dist = distillation_loss(new[:, lo:hi], old[:, lo:hi], self.temperature)
+        if sequence.scenario == "class":   # every class so far; the new ones get target probability zero
+            _, hi = sequence.train_units(t)
+            _, old_hi = sequence.train_units(t - 1)
+            dist = distillation_loss(new[:, :hi], old[:, :old_hi], self.temperature)
         else:
             dist = distillation_loss(sequence.head_logits(new, task_ids, t - 1),
                                      sequence.head_logits(old, task_ids, t - 1), self.temperature)

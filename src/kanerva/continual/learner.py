@@ -35,7 +35,9 @@ from .tasks import TaskSequence
 
 def distillation_loss(logits: torch.Tensor, target_logits: torch.Tensor, temperature: float = 2.0) -> torch.Tensor:
     """Knowledge distillation (Hinton et al. 2015): cross-entropy between the softened outputs,
-    scaled by ``T**2`` so that its gradients keep their size as ``T`` changes.
+    scaled by ``T**2`` so that its gradients keep their size as ``T`` changes. Target logits with
+    fewer columns than ``logits`` (the classes the previous model knew) give probability zero to
+    the others, as in van de Ven & Tolias (2019).
 
     Examples
     --------
@@ -45,7 +47,8 @@ def distillation_loss(logits: torch.Tensor, target_logits: torch.Tensor, tempera
     True
     """
     soft = F.softmax(target_logits / temperature, dim=1)
-    return -(soft * F.log_softmax(logits / temperature, dim=1)).sum(1).mean() * temperature ** 2
+    log_new = F.log_softmax(logits / temperature, dim=1)
+    return -(soft * log_new[:, : soft.shape[1]]).sum(1).mean() * temperature ** 2
 
 
 def adam(params, lr: float) -> torch.optim.Adam:
@@ -275,10 +278,12 @@ class ContinualLearner(nn.Module):
                      logits: torch.Tensor | None = None) -> torch.Tensor:
         """Loss on replayed inputs ``x`` labelled by ``teacher`` (the model as it was before task
         ``t``): distillation of its softened outputs (``soft``) or cross-entropy with its most
-        likely class. Scored on the units of the earlier tasks: every earlier head in turn
-        (task-IL, averaged; or each sample's own head when ``task_ids`` are known), the shared
-        head (domain-IL), the classes of tasks ``0..t-1`` (class-IL). ``logits``: the
-        classifier's output on ``x`` when already computed."""
+        likely class. Scored on every earlier head in turn (task-IL, averaged; or each sample's
+        own head when ``task_ids`` are known), the shared head (domain-IL), every class seen so
+        far (class-IL: the teacher's targets are its classes of tasks ``0..t-1``, with probability
+        zero for the current task's classes, so that replay also pushes the new classes down on
+        old inputs; van de Ven & Tolias 2019). ``logits``: the classifier's output on ``x`` when
+        already computed."""
         new = self.classifier(x) if logits is None else logits
         with torch.no_grad():
             old = teacher(x)
@@ -288,6 +293,10 @@ class ContinualLearner(nn.Module):
 
         if sequence.scenario == "task" and task_ids is None:
             return sum(one(new[:, lo:hi], old[:, lo:hi]) for lo, hi in map(sequence.train_units, range(t))) / t
+        if sequence.scenario == "class":
+            _, hi = sequence.train_units(t)
+            _, old_hi = sequence.train_units(t - 1)
+            return one(new[:, :hi], old[:, :old_hi])
         if task_ids is not None:
             return one(sequence.head_logits(new, task_ids, t - 1), sequence.head_logits(old, task_ids, t - 1))
         lo, hi = sequence.train_units(t - 1)
