@@ -44,6 +44,8 @@ EXPECTED = {
                               "explaining away: inferred [0.975 0.   ]"],
     "neuro_decoding.py": ["N = 128: ML variance / CRB = 1.04"],
     "neuro_information.py": ["true information 0.668 bits", "panzeri_treves  bias"],
+    "continual_replay.py": ["fine-tuning forgets task 1: True", "exact replay keeps part of task 1: True",
+                            "the item memory keeps at least as much at the same bytes: True"],
 }
 
 

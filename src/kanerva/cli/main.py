@@ -58,17 +58,18 @@ def main() -> None:
     """kanerva: brain-inspired distributed memory.
 
     Hypervector algebra (BSC, MAP, HRR, FHRR), language identification from letter n-grams,
-    associative memories, and neural hashing and search.
+    associative memories, neural hashing and search, and continual learning with replay.
     """
 
 
 def _register() -> None:
+    from .continual import continual
     from .langid import langid
     from .memory import memory
     from .search import search
     from .tour import tour
 
-    for command in (tour, langid, memory, search):
+    for command in (tour, langid, memory, search, continual):
         main.add_command(command)
 
 
