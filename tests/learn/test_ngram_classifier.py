@@ -198,6 +198,13 @@ def test_chunks_past_the_example_cap_are_counted_without_occurrences(data):
     assert seen == [i in firsts.values() for i in range(len(chunks))]
 
 
+def test_a_centroid_model_reports_no_retraining_examples(data):
+    """benchmarks.langid_validation prints n_examples_ for any settings, epochs=0 included."""
+    (X, y), _ = data
+    assert NGramClassifier(dim=256, epochs=0).fit(X[::4], y[::4]).n_examples_ == 0
+    assert NGramClassifier(dim=256, epochs=1).fit(X[::4], y[::4]).n_examples_ > 0
+
+
 def test_bad_input(data):
     with pytest.raises(ValueError, match="no text with letters"):
         NGramClassifier(dim=64).fit(["the cat", "123 456"], ["en", "xx"])

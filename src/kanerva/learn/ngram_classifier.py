@@ -87,7 +87,7 @@ class NGramClassifier(ClassifierContract):
     max_examples : int
         Most training examples kept per class for the retraining passes (bounds memory: about
         ``4 * example_ngrams`` bytes each): whole chunks are kept while their class has fewer;
-        ``n_examples_`` tells how many were used.
+        ``n_examples_`` tells how many were used (0 without retraining: ``epochs = hv_epochs = 0``).
 
     Attributes
     ----------
@@ -222,6 +222,7 @@ class NGramClassifier(ClassifierContract):
                             break
                         self.class_vectors_, self.table_ = result.class_vectors, result.table
         else:
+            self.n_examples_ = 0  # a centroid model keeps no retraining examples
             with self._timed("project"):
                 self._centroids()
         return self
