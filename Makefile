@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEV    := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
+DOCS   := $(VENV)/.installed-docs
 
-.PHONY: demo test tour install bench-install bench clean
+.PHONY: demo test tour install bench-install bench docs docs-check clean clean-docs
 
 $(DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,11 +34,27 @@ $(BENCH): $(DEV)
 
 bench-install: $(BENCH)
 
-# every benchmark (about 45 minutes); tables go to docs/benchmarks.md by hand
+# every benchmark (about 45 minutes); tables go to docs/benchmarks/<family>.md by hand
 BENCHMARKS := core langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh
 
 bench: $(BENCH)
 	for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b || exit 1; done
 
-clean:
+# the documentation site (Sphinx), built offline into docs/_build/html; warnings are errors
+$(DOCS): $(DEV) pyproject.toml
+	$(BIN)/python -m pip install -q -e ".[dev,docs]"
+	touch $@
+
+docs: $(DOCS)
+	$(BIN)/python -m sphinx -b html -W --keep-going -q docs docs/_build/html
+	@echo "docs: open docs/_build/html/index.html"
+
+# screenshots of three built pages in headless Chromium (Debian's; installed if missing)
+docs-check: docs
+	$(BIN)/python scripts/check_docs.py --install
+
+clean-docs:
+	rm -rf docs/_build docs/auto_examples docs/api/generated docs/api/kanerva*.rst
+
+clean: clean-docs
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis

@@ -1,8 +1,14 @@
-"""How many items fit: read-back errors of a set, a sequence and a hash table as they grow.
+"""
+How many items fit in one hypervector
+=====================================
 
+Read-back errors of a set, a sequence and a hash table as they grow, in each of the four models.
 Each structure is one hypervector; past its capacity the cleanup starts to confuse items.
-Run: python examples/capacity.py [dim] [sizes, comma-separated] [number of symbols]
-     python examples/capacity.py 10000 50,100,200,400 1000   (the table in docs/benchmarks.md)
+
+Other settings come from the command line (dimension, sizes, number of symbols)::
+
+    python examples/capacity.py [dim] [sizes, comma-separated] [number of symbols]
+    python examples/capacity.py 10000 50,100,200,400 1000   # the table in docs/benchmarks/structures.md
 """
 
 import sys

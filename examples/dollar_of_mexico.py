@@ -1,6 +1,10 @@
-"""What is the dollar of Mexico? (Kanerva 2010) -- in each of the four models.
+"""
+What is the dollar of Mexico?
+=============================
 
-Run: python examples/dollar_of_mexico.py
+Kanerva's (2010) analogy by binding and unbinding records, in each of the four models: the
+record of the USA binds its name and its money, so does Mexico's; unbinding the dollar through
+both records answers "peso".
 """
 
 import kanerva as kv

@@ -27,6 +27,9 @@ EXPECTED = {
                        "dense        recalled  100% exactly, mean similarity 1.000",
                        "sdm          recalled  100% exactly, mean similarity 1.000",
                        "cleanup      recalled  100% exactly, mean similarity 1.000"],
+    "language_identification.py": ["characters of 21 languages", "test split: 99.", "hardest languages:",
+                                   "Der Hund schläft unter dem Tisch.", "-> de (", "-> pt (", "-> hu (", "-> bg (",
+                                   "clustered order:"],
 }
 
 

@@ -7,14 +7,14 @@ zero, so popcounts never see them.
 
 The Hamming kernels are compiled with numba because numpy has no fused
 xor-popcount-reduce: ``np.bitwise_count(a ^ b).sum(-1)`` materializes the xor and the
-per-word counts, which costs several times the memory traffic (see docs/benchmarks.md).
+per-word counts, which costs several times the memory traffic (see docs/benchmarks/search.md).
 The per-row ``popcount64(a ^ b)`` sum vectorizes (LLVM lowers ``ctpop`` on AVX2 to the
 nibble-lookup ``vpshufb``/``vpsadbw`` sequence of Mula, Kurz & Lemire 2018).
 
 :func:`hamming_topk` is the one Hamming top-k kernel shared by BSC cleanup, the sparse
 distributed memory and :mod:`kanerva.index`: xor, popcount and a running top-k per query are
 fused, so no distance matrix is ever materialized, and stored rows are read in L2-sized blocks
-once per query block (see docs/benchmarks.md for the measurements behind the choice).
+once per query block (see docs/benchmarks/search.md for the measurements behind the choice).
 
 API
 ---

@@ -49,7 +49,7 @@ class RamRows:
         self.dtype = np.dtype(dtype).newbyteorder("<")
         self.width = int(width)
         self.count = 0
-        self._data = np.empty((16, self.width), dtype=self.dtype)
+        self._data = np.empty((0, self.width), dtype=self.dtype)  # nothing of the width's size until rows come
 
     def __len__(self) -> int:
         return self.count
@@ -70,7 +70,7 @@ class RamRows:
 
     def append(self, rows: np.ndarray) -> None:
         if self.count + len(rows) > self._data.shape[0]:
-            grown = np.empty((max(self.count + len(rows), 2 * self._data.shape[0]), self.width), dtype=self.dtype)
+            grown = np.empty((max(self.count + len(rows), 2 * self._data.shape[0], 16), self.width), dtype=self.dtype)
             grown[: self.count] = self._data[: self.count]
             self._data = grown
         self._data[self.count : self.count + len(rows)] = rows

@@ -1,5 +1,5 @@
 """Asymmetric LSH for maximum inner product search (MIPS): different transforms for the stored
-items ``P`` and the queries ``Q`` turn ``argmax_x q . x`` into a near-neighbour problem.
+items ``P`` and the queries ``Q`` turn ``argmax_x q.x`` into a near-neighbour problem.
 
 Inner products have no LSH family of their own (``x . x`` need not be the largest ``x . y``), so
 items are first scaled by ``U / max ||x||`` (the scale does not change the argmax) and then:
@@ -47,6 +47,7 @@ from .hashing import SimHash
 from .lsh import L2LSH, rerank
 
 METHODS = ("simple", "sign", "l2")
+MAX_M, MAX_BITS = 32, 1 << 20
 DEFAULTS = {"l2": {"m": 3, "U": 0.83}, "sign": {"m": 2, "U": 0.75}, "simple": {"m": 1, "U": 1.0}}
 
 
@@ -142,11 +143,15 @@ class AsymmetricLSH(Index):
         self.input_dim = positive_int(input_dim, "input_dim")
         self.method = method
         self.m = positive_int(DEFAULTS[method]["m"] if m is None else m, "m")
+        if self.m > MAX_M:  # the papers use 1 to 3; each term doubles the power of the norms
+            raise ValueError(f"m must be at most {MAX_M}, got {m!r}")
         U = DEFAULTS[method]["U"] if U is None else U
         if isinstance(U, bool) or not isinstance(U, (int, float, np.number)) or not 0 < U <= 1:
             raise ValueError(f"U must be in (0, 1], got {U!r}")
         self.U = float(U)
         self.bits, self.candidates = positive_int(bits, "bits"), positive_int(candidates, "candidates")
+        if self.bits > MAX_BITS:
+            raise ValueError(f"bits must be at most {MAX_BITS:,}, got {bits!r}")
         self.tables, self.hashes_per_table = positive_int(tables, "tables"), positive_int(hashes_per_table, "hashes_per_table")
         self.width = width
         self.seed = positive_int(seed, "seed", 0)
@@ -243,8 +248,6 @@ class AsymmetricLSH(Index):
             settings, count, items = meta["settings"], positive_int(meta["count"], "count", 0), arrays["items"]
             if not isinstance(settings, dict) or items.ndim != 2 or settings.get("input_dim") != items.shape[1]:
                 raise ValueError(f"settings {settings!r:.80} do not match items of shape {items.shape}")
-            if isinstance(settings.get("bits"), int) and settings["bits"] > 1 << 20:
-                raise ValueError(f"{settings['bits']} SimHash bits")
             index = cls(**settings)
             if items.dtype != np.float64 or items.shape != (count, index.input_dim) or not np.isfinite(items).all():
                 raise ValueError(f"items of {items.dtype} {items.shape}, expected ({count}, {index.input_dim}) floats")

@@ -2,7 +2,7 @@
 
 Brute force is the honest baseline of every approximate method (Indyk & Motwani 1998) and, for
 hypervectors, usually the right method too: one pass of xor-popcount over packed bits runs near
-the memory bandwidth (see docs/benchmarks.md). Results are exact and deterministic: the
+the memory bandwidth (see docs/benchmarks/search.md). Results are exact and deterministic: the
 ``k`` smallest Hamming distances (or largest similarities), ties going to the vector added
 first.
 

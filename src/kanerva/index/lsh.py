@@ -87,8 +87,9 @@ def rerank(candidates: list[np.ndarray], scores_of, k: int, ids: np.ndarray, lar
 
 
 class L2Hash(Hasher):
-    """The p-stable hash of Datar et al. (2004): ``tables`` bucket keys of ``hashes_per_table``
-    values ``floor((a . x + b) / r)`` each.
+    """The p-stable hash of Datar et al. (2004), one bucket key per table.
+
+    Each of the ``tables`` keys mixes ``hashes_per_table`` values ``floor((a.x + b) / r)``.
 
     Parameters
     ----------

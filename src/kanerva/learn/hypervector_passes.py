@@ -6,7 +6,7 @@ rival by ``margin`` (+ on the true class, - on the rival: the batch perceptron, 
 as retraining of hypervector class profiles in AdaptHD, Imani et al. 2019, and OnlineHD,
 Hernandez-Cano et al. 2021) into a direction ``U`` of unit Frobenius norm, and moves ``W += step * U`` with the
 step of a grid (0, 2^-12 .. 4) that minimizes the training hinge loss. A fixed step diverges on
-the language corpus (docs/benchmarks.md); the search makes every pass a descent step.
+the language corpus (docs/benchmarks/langid.md); the search makes every pass a descent step.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class CleanupMemory(AssociativeMemory):
 
     Attributes
     ----------
-    items_ : ndarray (n, *space.shape)
+    items_ : ndarray of shape ``(n, *space.shape)``
         The stored items.
     labels_ : list
         Their labels (None for an item written without one).

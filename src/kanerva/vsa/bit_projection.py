@@ -22,7 +22,7 @@ of a word (8 x 256 x C lanes, 192 KiB for C = 21) stay in L2 while the block's r
 Tables are rebuilt per block (cheap: 256 C-lane rows per byte); histograms are small-integer /
 float32 and flushed per block into int64 / float64, so float32 only ever adds ~R/256 terms
 (the class vectors are a difference of two large sums, so a float32 running total would lose
-digits) and int32 never overflows (checked: per-class sums of |weights| below 2**31).
+digits) and int32 never overflows (checked: per-class sums of ``|weights|`` below ``2**31``).
 
 The inner steps are explicit 8-lane vector loads/adds (``_sum8_into``, ``_scatter8``: LLVM
 intrinsics), because numba's array indexing hides from LLVM that the tables and the outputs do

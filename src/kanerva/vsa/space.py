@@ -145,7 +145,7 @@ class Space(ABC):
         """The identity of binding: ``bind(a, identity()) == a``."""
 
     def bundle(self, xs, weights=None) -> np.ndarray:
-        """Superpose the vectors ``xs`` (..., n, *shape) into one per batch, normalized back
+        """Superpose the vectors ``xs`` ``(..., n, *shape)`` into one per batch, normalized back
         into the space. ``weights`` (n,) scale the arguments (a multiset).
         """
         return self.normalize(self.accumulate(xs, weights))
@@ -215,7 +215,7 @@ class Space(ABC):
     def check(self, x, name: str = "vector", batch: bool | None = None) -> np.ndarray:
         """Return ``x`` as an array of this space, or raise a clear TypeError/ValueError.
 
-        ``batch=True`` requires (n, *shape), ``False`` requires ``shape``, None accepts any
+        ``batch=True`` requires ``(n, *shape)``, ``False`` requires ``shape``, None accepts any
         number of leading axes.
         """
         if not isinstance(x, np.ndarray):

@@ -1,7 +1,7 @@
 """The language-identification model: default settings, training from a corpus directory, model files.
 
 Defaults were chosen by measurement on a held-out tenth of the shipped training split (never on
-the test split or UDHR); the measurements are in ``docs/benchmarks.md``: BSC at
+the test split or UDHR); the measurements are in ``docs/benchmarks/langid.md``: BSC at
 D = 16,384, letter 3- and 4-grams, 2 online perceptron passes with margin 0.3 on examples of about
 100 n-grams, n-grams seen at least 4 times (99.87% on validation; 99.06% for plain centroids).
 The retraining keeps at most 100,000 examples per class (about 10 M n-gram rows, 40 MB): twelve
@@ -47,7 +47,7 @@ DEFAULTS = dict(model="bsc", dim=16384, ngram=(3, 4), seed=0, epochs=2, hv_epoch
                 example_ngrams=100, min_count=4, max_examples=100_000)
 """Default settings (see the module docstring for how they were chosen)."""
 
-CHUNK_LINES = 20_000  # texts per map task: larger chunks amortize the work per chunk (docs/benchmarks.md)
+CHUNK_LINES = 20_000  # texts per map task: larger chunks amortize the work per chunk (docs/benchmarks/langid.md)
 
 
 def make_classifier(**settings) -> NGramClassifier:
