@@ -160,21 +160,45 @@ class Resonator:
         s = self.space.check(composite, "composite", batch=True)
         return self._run(s, self.max_steps if steps is None else positive_int(steps, "steps"))
 
-    def _run(self, s: np.ndarray, limit: int) -> tuple[np.ndarray, FactorizeInfo]:
+    def trace(self, composite: np.ndarray, *, steps: int | None = None) -> list[list[np.ndarray]]:
+        """The estimates of one composite after every iteration: ``trace[t][f]`` is the estimate
+        of factor f after iteration t + 1 (to watch the network settle).
+
+        Examples
+        --------
+        >>> import kanerva as kv
+        >>> s = kv.MAP(500, seed=0)
+        >>> a, b = kv.Codebook(s, list("abcd")), kv.Codebook(s, list("wxyz"))
+        >>> path = Resonator([a, b]).trace(s.bind(a["c"], b["x"]))
+        >>> len(path[-1]), round(abs(s.similarity(path[-1][0], a["c"])), 2)
+        (2, 1.0)
+        """
+        s = self.space.check(composite, "composite", batch=False)[None]
+        record: list = []
+        self._run(s, self.max_steps if steps is None else positive_int(steps, "steps"), record)
+        return [[est[0].copy() for est in it] for it in record]
+
+    def _run(self, s: np.ndarray, limit: int, record: list | None = None) -> tuple[np.ndarray, FactorizeInfo]:
         space, n = self.space, s.shape[0]
         estimates = [np.broadcast_to(space.normalize(a.sum(axis=0)), s.shape).copy() for a in self._acc]
         converged = np.zeros(n, dtype=bool)
         steps = np.full(n, limit, dtype=np.int64)
+        active = np.arange(n)  # a composite at a fixed point stays there: it leaves the loop
         for t in range(1, limit + 1):
-            changed = np.zeros(n, dtype=bool)
+            current = [est[active] for est in estimates]
+            changed = np.zeros(len(active), dtype=bool)
             for f in range(len(self.codebooks)):
-                new = space.normalize(self._superpose(f, self._unbind_others(s, estimates, f)))
-                changed |= _moved(self._as_acc(new), self._as_acc(estimates[f]))
-                estimates[f] = new
-            newly = ~changed & ~converged
-            steps[newly] = t
-            converged |= ~changed
-            if converged.all():
+                new = space.normalize(self._superpose(f, self._unbind_others(s[active], current, f)))
+                changed |= _moved(self._as_acc(new), self._as_acc(current[f]))
+                current[f] = new
+            for f in range(len(self.codebooks)):
+                estimates[f][active] = current[f]
+            if record is not None:
+                record.append([est.copy() for est in estimates])
+            done = active[~changed]
+            converged[done], steps[done] = True, t
+            active = active[changed]
+            if len(active) == 0:
                 break
         indices = np.stack([self._decode(f, estimates[f]) for f in range(len(self.codebooks))], axis=1)
         product = self.codebooks[0].vectors[indices[:, 0]]
@@ -182,7 +206,7 @@ class Resonator:
             product = space.bind(product, self.codebooks[f].vectors[indices[:, f]])
         a, b = self._as_acc(product), self._as_acc(s)
         dots = np.abs(np.einsum("nd,nd->n", a.conj(), b))
-        similarity = dots / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-300)
+        similarity = np.minimum(dots / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-300), 1.0)
         return indices, FactorizeInfo(converged, steps, similarity)
 
     def _unbind_others(self, s, estimates, f):
