@@ -2,13 +2,15 @@
 search (Kent, Frady, Sommer & Olshausen 2020, "Resonator networks, 2", Neural Computation
 32:2332-2388), and against torchhd's ``resonator`` on the same problems.
 
-    python -m benchmarks.structures_resonator             # about 20 minutes on the shared 2 cores
-    python -m benchmarks.structures_resonator --quick     # N = 500 and 1000 only
+    python -m benchmarks.structures_resonator --part capacity   # accuracies: no lock needed
+    flock /tmp/kanerva-bench.lock python -m benchmarks.structures_resonator --part speed
+    python -m benchmarks.structures_resonator --quick           # both, N <= 1000 only
 
 Problem: three bipolar codebooks (MAP) of K vectors each, a composite ``s = x (.) y (.) z``;
 search space M = K^3. Operational capacity: the largest M factored with 99% accuracy, with at
 most 0.001 M iterations (Kent et al.'s protocol, at least 50 here), found by sweeping K with
-100 problems per point and interpolating the K at which accuracy crosses 0.99. Peers:
+200 problems per point (100 for ALS) and interpolating the K at which accuracy last crosses
+0.99. Peers:
 
 - alternating least squares (ALS; Kent et al. section 3): coefficients over each codebook,
   solved in turn by least squares with the others fixed, decoded by the largest coefficient;
@@ -78,8 +80,8 @@ def run_als(cbs, idx, comp, iters: int = 100, tol: float = 1e-4):
     for _ in range(iters):
         for f in range(3):
             d = np.prod([est[g] for g in range(3) if g != f], axis=0)     # (B, N)
-            A = np.einsum("kn,bn,ln->bkl", X[f], d * d, X[f]) + 1e-9 * np.eye(K)
-            rhs = np.einsum("kn,bn->bk", X[f], d * s)
+            A = np.matmul(X[f][None] * (d * d)[:, None, :], X[f].T) + 1e-9 * np.eye(K)   # X^T D^2 X
+            rhs = (d * s) @ X[f].T                                                         # X^T D s
             coef[f] = np.linalg.solve(A, rhs[..., None])[..., 0]
             est[f] = coef[f] @ X[f]
         loss = ((s - est[0] * est[1] * est[2]) ** 2).mean(axis=1)
@@ -123,23 +125,24 @@ def run_torchhd(cbs, idx, comp):
     return (got == idx).all(1).mean(), time.perf_counter() - t, float(steps)
 
 
-def capacity(method, dim: int, ks) -> tuple[float, list]:
-    """Sweep K upwards; the K at which accuracy crosses 0.99 (linear interpolation)."""
-    rows, prev = [], None
+def capacity(method, dim: int, ks, trials: int = TRIALS) -> tuple[float, list]:
+    """Sweep K upwards until accuracy falls below 0.9; the K of the last downward crossing of
+    0.99 (linear interpolation), which is less sensitive to one unlucky point than the first."""
+    rows = []
     for k in ks:
-        cbs, idx, comp = problems(dim, k, TRIALS, seed=k)
+        cbs, idx, comp = problems(dim, k, trials, seed=k)
         acc, secs, steps = method(cbs, idx, comp)
-        rows.append((k, acc, secs, steps))
-        print(f"    N={dim} K={k:4d} M={k**3:>9,} accuracy {acc:.2f}  {secs:6.2f} s", flush=True)
-        if acc < 0.99:
-            if prev is None:
-                return float(k), rows
-            k0, a0 = prev
-            return k0 + (a0 - 0.99) / (a0 - acc) * (k - k0), rows
-        prev = (k, acc)
+        rows.append((k, float(acc), secs, steps))
+        print(f"    N={dim} K={k:4d} M={k**3:>9,} accuracy {acc:.3f}  {secs:6.2f} s", flush=True)
         if acc < 0.9:
             break
-    return float(ks[-1]), rows
+    crossing = float(rows[0][0])
+    for (k0, a0, *_), (k1, a1, *_) in zip(rows, rows[1:]):
+        if a0 >= 0.99 > a1:
+            crossing = k0 + (a0 - 0.99) / (a0 - a1) * (k1 - k0)
+    if rows[-1][1] >= 0.99:
+        crossing = float(rows[-1][0])
+    return crossing, rows
 
 
 def grid(start: int, stop: int, ratio: float = 1.12) -> list[int]:
@@ -151,12 +154,28 @@ def grid(start: int, stop: int, ratio: float = 1.12) -> list[int]:
 
 def main(argv: list[str]) -> None:
     quick = "--quick" in argv
-    dims = [500, 1000] if quick else [500, 1000, 1500, 2000]
-    results = {"capacity": {}, "torchhd": {}, "search": {}}
+    part = argv[argv.index("--part") + 1] if "--part" in argv else "all"
+    if part not in ("all", "capacity", "speed"):
+        raise SystemExit("--part must be capacity or speed")
+    results = {}
+    if part in ("all", "capacity"):
+        results.update(capacity_part([500, 1000] if quick else [500, 1000, 1500, 2000]))
+    if part in ("all", "speed"):
+        results.update(speed_part([(1000, 30), (1000, 40)] if quick else [(1000, 30), (1000, 40), (1500, 60), (2000, 90)]))
+    results["load_average"] = os.getloadavg()
+    print(f"\nload average {results['load_average']}")
+    name = "structures_resonator" + ("_quick" if quick else "") + ("" if part == "all" else "_" + part)
+    write_json(name, results)
+    if "capacity" in results:
+        plot(results, PUBLISHED)
+
+
+def capacity_part(dims) -> dict:
+    results = {"capacity": {}}
     rows = []
     for dim in dims:
         print(f"## N = {dim}", flush=True)
-        k_res, sweep_res = capacity(run_resonator, dim, grid(max(8, dim // 40), dim // 5))
+        k_res, sweep_res = capacity(run_resonator, dim, grid(max(8, dim // 40), dim // 5), trials=2 * TRIALS)
         k_als, sweep_als = capacity(run_als, dim, grid(5, dim // 20))
         results["capacity"][dim] = {"resonator": k_res, "als": k_als, "sweep_resonator": sweep_res,
                                     "sweep_als": sweep_als}
@@ -168,10 +187,14 @@ def main(argv: list[str]) -> None:
     table = markdown_table(["N", "resonator (ours)", "resonator (Kent et al.)", "ALS (ours)", "ALS (Kent et al.)",
                             "M ratio"], rows)
     print(table)
+    return results
 
-    # torchhd and codebook search, side by side on the same problems
+
+def speed_part(points) -> dict:
+    """torchhd and codebook search, side by side on the same problems."""
+    results = {"torchhd": {}, "search": {}}
     side = []
-    for dim, k in ([(1000, 30), (1000, 40)] if quick else [(1000, 30), (1000, 40), (1500, 60), (2000, 90)]):
+    for dim, k in points:
         cbs, idx, comp = problems(dim, k, TRIALS, seed=7)
         ours = run_resonator(cbs, idx, comp)
         theirs = run_torchhd(cbs, idx, comp)
@@ -187,10 +210,7 @@ def main(argv: list[str]) -> None:
     side_table = markdown_table(["N", "K (M)", "kanerva Resonator", "torchhd resonator", "torchhd / ours",
                                  "codebook search", "search / ours"], side)
     print(side_table)
-    results["load_average"] = os.getloadavg()
-    print(f"\nload average {results['load_average']}")
-    write_json("structures_resonator" + ("_quick" if quick else ""), results)
-    plot(results, PUBLISHED)
+    return results
 
 
 def plot(results, published) -> None:
