@@ -35,7 +35,7 @@ $(BENCH): $(DEV)
 bench-install: $(BENCH)
 
 # every benchmark (about 45 minutes); tables go to docs/benchmarks/<family>.md by hand
-BENCHMARKS := core langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh structures_tpr structures_resonator structures_htm structures_assemblies
+BENCHMARKS := core bit_projection langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh structures_tpr structures_resonator structures_htm structures_assemblies
 
 bench: $(BENCH)
 	for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b || exit 1; done

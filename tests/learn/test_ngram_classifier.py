@@ -236,3 +236,41 @@ def test_projection_threads_do_not_change_the_model(data, monkeypatch):
     assert np.array_equal(single_profiles, several_profiles)
     for name in ("class_vectors_", "table_"):
         assert np.array_equal(getattr(single, name), getattr(several, name)), name
+
+
+@pytest.mark.parametrize("model", sorted(kv.MODELS))
+def test_the_classifier_saves_and_loads_itself(data, model, tmp_path):
+    """Every fitted attribute comes back (class vectors as stored: float32), and so do predictions."""
+    (X, y), (Xt, _) = data
+    clf = NGramClassifier(model=model, dim=256, ngram=(2, 3), epochs=1, hv_epochs=1).fit(X[::4], y[::4])
+    clf.save(tmp_path / "c.kanerva")
+    back = NGramClassifier.load(tmp_path / "c.kanerva")
+    assert back.get_params() == clf.get_params()
+    for name in ("classes_", "vocabulary_", "table_", "class_counts_"):
+        assert np.array_equal(getattr(back, name), getattr(clf, name)), name
+    assert back.alphabet_ == clf.alphabet_ and back.history_ == clf.history_ and back.n_chars_ == clf.n_chars_
+    assert np.array_equal(back.class_vectors_, clf.class_vectors_.astype(np.float32))
+    assert np.array_equal(back.predict(Xt), clf.predict(Xt))
+    assert np.array_equal(back.profiles_, clf.profiles_)
+    with pytest.raises(ValueError, match="not fitted"):
+        NGramClassifier().save(tmp_path / "unfitted.kanerva")
+
+
+def test_a_pass_in_hypervector_space_returns_its_state(data):
+    """hv_pass reads a classifier's state and returns the next one; it changes nothing itself."""
+    from kanerva.learn.hypervector_passes import hv_pass
+    from kanerva.learn.ngram_chunks import PreparedChunk
+
+    (X, y), _ = data
+    clf = NGramClassifier(dim=512, ngram=3, epochs=1, example_ngrams=50).fit(X[::3], y[::3])
+    rows, offsets = clf._scorer().rows(X[::3])  # one example per text
+    ex = PreparedChunk(-1, rows, offsets, np.searchsorted(clf.classes_, np.asarray(y[::3])))
+    table, vectors = clf.table_.copy(), clf.class_vectors_.copy()
+    result = hv_pass(clf.table_, clf.class_vectors_, ex, clf.margin, clf.space_.feature_dim, clf._feature_blocks)
+    assert np.array_equal(clf.table_, table) and np.array_equal(clf.class_vectors_, vectors)
+    assert 0 < result.updated <= 1 and result.moved
+    assert result.table.shape == table.shape and result.class_vectors.shape == vectors.shape
+    assert not np.array_equal(result.table, table)
+    # the new table is the n-gram x class table of the new class vectors
+    features = clf.space_.to_features(clf._block_maker()(np.arange(5)))
+    assert np.allclose(result.table[:5], features @ result.class_vectors.T.astype(np.float32), atol=1e-2)

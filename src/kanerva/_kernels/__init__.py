@@ -12,6 +12,19 @@ Modules
     ``merge_topk``) and the shared worker threads (``thread_pool``).
 ``simd``
     Building blocks for intrinsics that emit explicit 8-lane vector code, and prefetching.
+``counts``
+    Bit-sliced counting of set bits per position (BSC bundling).
+``projection``
+    Packed +-1 rows times real matrices by byte lookups (``weighted_bundle``, ``bit_table``),
+    and the rows themselves as float32 (``bipolar_rows``).
+``text``
+    Lowercasing code points through a table; the lines of UTF-8 bytes.
+``ngram_counts``
+    Letter ids, n-gram codes, the hash tables of distinct codes (counting, ``CodeTable``).
+``rowsum``
+    Sums of table rows picked by row numbers, 8-lane vectors in registers.
+``ngram_scores``
+    The n-gram classifier's examples, scores and perceptron passes.
 ``hopfield``
     The Hebbian step by table lookups, asynchronous and Storkey updates, the synchronous +-1
     update of the dense models.

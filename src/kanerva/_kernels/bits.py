@@ -33,6 +33,11 @@ API
     The k best of candidate lists (smallest distance, then smallest index).
 ``thread_pool()``
     The shared worker threads of the kernels that release the GIL.
+``xor_gather(table, index, out)``
+    ``out[r] = XOR of table[index[r, j]]`` over the entries ``j`` with ``index[r, j] >= 0``
+    (zeros when there is none): BSC's bind of one row picked from each of several tables, in
+    one pass with no temporaries. ``table`` (M, W) uint64, ``index`` (n, k) int64, ``out``
+    (n, W) uint64. Exact.
 """
 
 from __future__ import annotations
@@ -269,3 +274,31 @@ def hamming_topk(
     for job in jobs:
         job.result()
     return merge_topk(dist.transpose(1, 0, 2).reshape(n, -1), idx.transpose(1, 0, 2).reshape(n, -1), k)
+
+
+@numba.njit(cache=True, nogil=True)
+def xor_gather(table, index, out):
+    """``out[r]`` = XOR of the rows ``table[index[r, j]]``, entries -1 skipped (see the module).
+
+    >>> t = np.array([[1], [2], [4]], dtype=np.uint64)
+    >>> out = np.empty((2, 1), dtype=np.uint64)
+    >>> xor_gather(t, np.array([[0, 2], [-1, -1]]), out)
+    >>> out[:, 0].tolist()
+    [5, 0]
+    """
+    for r in range(index.shape[0]):
+        row = out[r]
+        first = True
+        for j in range(index.shape[1] - 1, -1, -1):
+            i = index[r, j]
+            if i < 0:
+                continue
+            src = table[i]
+            if first:
+                row[:] = src
+                first = False
+            else:
+                for w in range(row.size):
+                    row[w] ^= src[w]
+        if first:
+            row[:] = 0

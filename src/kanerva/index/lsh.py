@@ -30,7 +30,7 @@ import os
 import numpy as np
 
 from .. import io
-from ..vsa._keys import mix
+from ..vsa.keys import mix
 from ._base import Hasher, IdMap, Index, nested_state, unnest
 from ._input import as_matrix, positive_int
 

@@ -22,115 +22,38 @@ as in AdaptHD, Imani et al. 2019, and OnlineHD, Hernandez-Cano et al. 2021):
    its n-grams. N-grams never seen in training are left out of the text's vector: their vectors
    are random with respect to every class and add only cross-talk noise.
 
-The D-dimensional work sweeps the vocabulary in blocks of n-grams: byte lookups on the packed bits
-for BSC and MAP (MAP vectors are the bipolar image of BSC ones; :mod:`kanerva.vsa.bit_projection`),
-real feature rows and BLAS for HRR and FHRR (:mod:`.hypervector_features`). Memory stays
+The D-dimensional work sweeps the vocabulary in blocks of n-grams, in the real feature rows of the
+space (:meth:`~kanerva.vsa.Space.to_features`, dot products ``D`` times the similarity): byte
+lookups on the packed bits where the space has a packed image (:meth:`~kanerva.vsa.Space.packed_space`:
+BSC, and MAP, whose vectors are the bipolar image of BSC ones; :mod:`kanerva._kernels.projection`),
+feature rows and BLAS otherwise (HRR, FHRR, or any other model). Memory stays
 ``O(block x D + V x classes)``; the online passes run on the n-gram x class table.
 """
 
 from __future__ import annotations
 
 import time
+import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 
-from ..encoders.ngram_counts import Occurrences, recode
-from ..encoders.ngrams import (Alphabet, CountsSum, NGramCounts, NGramEncoder, check_ngram, codepoints, count_codepoints,
-                               decode_codes, letter_ids, merge_counts, ngram_codes)
-from ..encoders.text_codepoints import CodePointTexts
+from .. import io
+from .._kernels import ngram_scores as K
+from .._kernels.bits import thread_pool
+from .._kernels.ngram_counts import CodeTable
+from .._kernels.projection import bit_table, weighted_bundle
+from ..encoders.ngram_counts import recode
+from ..encoders.ngrams import CountsSum, NGramEncoder, check_ngram, decode_codes, merge_counts
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
-from .._kernels.bits import thread_pool
-from ..vsa.bit_projection import bit_table, weighted_bundle
-from . import _ngram_kernels as K
+from . import ngram_files
 from ._sklearn import ClassifierContract, check_fitted
-from .hypervector_features import feature_dim, real_features
 from .hypervector_passes import hv_pass
+from .ngram_chunks import LocatedChunk, PreparedChunk, Scorer, count_and_locate, count_chunk
 
 _BLOCK = 4096  # n-gram rows per feature block
 MAX_DIM = 1 << 24  # a block of n-gram vectors is _BLOCK x dim bits (8 GB at this bound)
-
-
-# ---- map tasks (module level: they travel to Dask workers) -------------------------------------
-
-
-def chunk_texts(item) -> tuple[int, list[str] | CodePointTexts]:
-    """``(class index, texts)`` of a chunk item: a list of texts, texts already normalized
-    (:class:`CodePointTexts`), or an object with ``read()``."""
-    label, source = item
-    if isinstance(source, CodePointTexts):
-        return label, source
-    return label, (source.read() if hasattr(source, "read") else list(source))
-
-
-def count_chunk(item, sizes: tuple[int, ...]) -> tuple[int, NGramCounts, int]:
-    """Map step of counting: (class index, n-gram counts, characters) of one chunk."""
-    label, texts = chunk_texts(item)
-    cps, offsets = codepoints(texts)
-    return label, count_codepoints(cps, offsets, sizes), int(cps.size)
-
-
-@dataclass
-class LocatedChunk:
-    """A chunk counted for training: its counts, and where its n-grams occur (to become the
-    examples' vocabulary rows once the vocabulary is known, without reading the chunk again;
-    None for a chunk whose class had its examples already when it was sent)."""
-
-    label: int
-    counts: NGramCounts
-    n_chars: int
-    occurrences: Occurrences | None
-    n_examples: int
-
-
-def count_and_locate(item, settings: tuple[tuple[int, ...], int]) -> LocatedChunk:
-    """Map step of a retrained fit: counts and occurrences of one chunk in one pass. An item
-    ``(label, texts, False)`` wants its counts only."""
-    sizes, example_ngrams = settings
-    label, texts = chunk_texts(item[:2])
-    cps, offsets = codepoints(texts)
-    if len(item) > 2 and not item[2]:
-        return LocatedChunk(label, count_codepoints(cps, offsets, sizes), int(cps.size), None, 0)
-    counts, occ = count_codepoints(cps, offsets, sizes, occurrences=True)
-    row_offsets = np.zeros(occ.text_rows.size + 1, dtype=np.int64)
-    np.cumsum(occ.text_rows, out=row_offsets[1:])
-    n_examples = K.group_examples(row_offsets, example_ngrams).size - 1
-    return LocatedChunk(label, counts, int(cps.size), occ, n_examples)
-
-
-@dataclass
-class Scorer:
-    """Turns texts into vocabulary rows (what inference sums table rows over)."""
-
-    alphabet: Alphabet
-    sizes: tuple[int, ...]
-    vocabulary: np.ndarray
-
-    def __post_init__(self):
-        self.codes = K.CodeTable(self.vocabulary)
-
-    def rows(self, texts) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary rows (-1: unseen n-gram) of the n-grams of ``texts``, and offsets per text."""
-        cps, offsets = codepoints(texts)
-        ids, id_offsets = letter_ids(cps, offsets, self.alphabet)
-        codes, code_offsets = ngram_codes(ids, id_offsets, self.sizes, len(self.alphabet))
-        return self.codes.lookup(codes), code_offsets
-
-
-@dataclass
-class PreparedChunk:
-    """Training examples as vocabulary rows: example i is ``rows[bounds[i]:bounds[i+1]]``."""
-
-    label: int
-    rows: np.ndarray
-    bounds: np.ndarray
-    labels: np.ndarray | None = None
-
-    def __post_init__(self):
-        if self.labels is None:
-            self.labels = np.full(self.bounds.size - 1, self.label, dtype=np.int64)
 
 
 # ---- the estimator -------------------------------------------------------------------------------
@@ -226,7 +149,7 @@ class NGramClassifier(ClassifierContract):
         vocabulary is known, the occurrences become the examples' vocabulary rows (4 bytes per
         n-gram; at most ``max_examples`` per class) and the retraining passes run here.
         """
-        self._check_params()
+        self.check_params()
         self.__dict__.pop("_scorer_cache", None)  # a refit must not use the old vocabulary
         self._profiles = None
         executor = executor or LocalExecutor()
@@ -278,7 +201,7 @@ class NGramClassifier(ClassifierContract):
         self.history_ = []
         if retrain:
             with self._timed("examples"):
-                codes = K.CodeTable(self.vocabulary_)
+                codes = CodeTable(self.vocabulary_)
 
                 def lookup(chunk_codes, alphabet):
                     return codes.lookup(recode(chunk_codes, alphabet, self.alphabet_))
@@ -292,8 +215,12 @@ class NGramClassifier(ClassifierContract):
             if self.hv_epochs:
                 with self._timed("hv_passes"):
                     for _ in range(self.hv_epochs):
-                        if not hv_pass(self, examples):
+                        result = hv_pass(self.table_, self.class_vectors_, examples, self.margin,
+                                         self.space_.feature_dim, self._feature_blocks)
+                        self.history_.append(result.updated)
+                        if not result.moved:
                             break
+                        self.class_vectors_, self.table_ = result.class_vectors, result.table
         else:
             with self._timed("project"):
                 self._centroids()
@@ -327,7 +254,7 @@ class NGramClassifier(ClassifierContract):
     def _online(self, ex: PreparedChunk) -> np.ndarray:
         """Online perceptron passes in the orthogonal limit; returns the weights ``a`` (V x C)
         of the class vectors as bundles of n-gram vectors, ``W_c = sum_g a_gc HV(g)``."""
-        scale = np.sqrt(feature_dim(self.space_))
+        scale = np.sqrt(self.space_.feature_dim)
         counts = self.class_counts_.astype(np.float64)
         table = (scale * counts / np.linalg.norm(counts, axis=0)).astype(np.float32)
         rng = np.random.default_rng(self.seed)
@@ -339,7 +266,15 @@ class NGramClassifier(ClassifierContract):
             self.history_.append(updated / max(n, 1))
         return table / scale**2
 
-    def _check_params(self):
+    def check_params(self):
+        """Raise ValueError naming the first bad setting (``fit`` checks them too; this lets a
+        caller fail before it reads a corpus). Returns the classifier.
+
+        >>> NGramClassifier(dim=0).check_params()
+        Traceback (most recent call last):
+        ...
+        ValueError: dim must be an integer between 1 and 16,777,216, got 0
+        """
         if self.model not in MODELS:
             raise ValueError(f"model must be one of {sorted(MODELS)}, got {self.model!r}")
         for name in ("epochs", "hv_epochs", "example_ngrams", "min_count", "max_examples"):
@@ -356,6 +291,7 @@ class NGramClassifier(ClassifierContract):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v < 0:
                 raise ValueError(f"{name} must be a non-negative number, got {v!r}")
         check_ngram(self.ngram)
+        return self
 
     def _set_vocabulary(self, per_class):
         total = merge_counts(per_class)
@@ -383,11 +319,13 @@ class NGramClassifier(ClassifierContract):
     def space_(self):
         return MODELS[self.model](self.dim, seed=self.seed)
 
-    def _packed_space(self):
-        """The space whose vectors are stored: MAP vectors are the bipolar image of the BSC
-        vectors of the same seed, so MAP keeps (and projects) the packed BSC ones."""
+    def _vector_space(self):
+        """The space whose vectors are made and projected: the packed image of the model's space
+        where it has one (MAP: the BSC vectors of the same seed, whose bits are MAP's signs), so
+        the projections run on packed bits; the model's space otherwise."""
         space = self.space_
-        return MODELS["bsc"](self.dim, seed=self.seed) if space.name == "map" else space
+        packed = space.packed_space()
+        return space if packed is None else packed
 
     def _vector_blocks(self, rows=None):
         """(row indices, n-gram vectors) of the vocabulary, made block by block on every sweep.
@@ -403,7 +341,7 @@ class NGramClassifier(ClassifierContract):
             yield part, make(part)
 
     def _block_maker(self):
-        space = self._packed_space()
+        space = self._vector_space()
         encoder = NGramEncoder(space, self.ngram)
         letters = encoder.letter_vectors(self.alphabet_.letters)
 
@@ -423,11 +361,12 @@ class NGramClassifier(ClassifierContract):
 
     def _feature_blocks(self, rows=None):
         """(row indices, float32 feature rows) of the vocabulary's n-gram vectors, in blocks."""
-        space = self._packed_space()
+        space = self._vector_space()
         # one feature buffer for all blocks: no page faults from allocating them block by block
-        buffer = np.empty(_BLOCK * 64 * space.shape[0], dtype=np.float32) if space.name == "bsc" else None
+        # (each block's rows are used before the next block overwrites them)
+        buffer = np.empty(_BLOCK * space.feature_dim, dtype=np.float32)
         for part, vectors in self._vector_blocks(rows):
-            yield part, real_features(space, vectors, buffer)
+            yield part, space.to_features(vectors, out=buffer)
 
     def _centroids(self, weights=None):
         """The class vectors: the normalized profiles (plain centroids), or the weighted bundles
@@ -451,8 +390,8 @@ class NGramClassifier(ClassifierContract):
     def _bundles(self, weights: np.ndarray) -> np.ndarray:
         """``weights.T @ HV`` (classes x feature dim, float64) over the vocabulary's n-gram vectors;
         exact for integer weights (the profiles)."""
-        out = np.zeros((weights.shape[1], feature_dim(self.space_)), dtype=np.float64)
-        if self._packed_space().name == "bsc":  # byte lookups on the packed bits (bit_projection)
+        out = np.zeros((weights.shape[1], self.space_.feature_dim), dtype=np.float64)
+        if self.space_.packed_space() is not None:  # byte lookups on the packed bits
             for block in self._packed_sweep(lambda part, bits: weighted_bundle(bits, weights[part], self.dim)):
                 out += block
             return out
@@ -462,7 +401,7 @@ class NGramClassifier(ClassifierContract):
 
     def _make_table(self):
         table = np.empty((self.vocabulary_.size, len(self.classes_)), dtype=np.float32)
-        if self._packed_space().name == "bsc":
+        if self.space_.packed_space() is not None:
             def fill(part, bits):
                 table[part] = bit_table(bits, self.class_vectors_, self.dim)
 
@@ -477,6 +416,54 @@ class NGramClassifier(ClassifierContract):
     def _scorer(self):
         return Scorer(self.alphabet_, check_ngram(self.ngram), self.vocabulary_)
 
+    # ---- files -------------------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the fitted classifier to ``path`` (:mod:`kanerva.io`: atomic, checksummed, no
+        pickle; the format is in :mod:`kanerva.learn.ngram_files`)."""
+        if not hasattr(self, "table_"):
+            raise ValueError("the classifier is not fitted: fit it before saving")
+        params = self.get_params()
+        params["ngram"] = list(check_ngram(params["ngram"]))
+        state = ngram_files.SavedState(self.classes_, self.alphabet_, self.vocabulary_, self.table_,
+                                       self.class_vectors_, self.class_counts_, self.history_, self.n_chars_)
+        arrays, meta = ngram_files.state_file(params, state)
+        io.save(path, ngram_files.KIND, ngram_files.VERSION, arrays, meta)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> NGramClassifier:
+        """Read a classifier written by :meth:`save` (or a langid model of format 2). Foreign,
+        other-version, corrupt or inconsistent files raise :class:`kanerva.io.ModelFileError`.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> clf = NGramClassifier(dim=500, epochs=1).fit(["the cat sat", "le chat noir"], ["en", "fr"])
+        >>> path = os.path.join(tempfile.mkdtemp(), "clf.kanerva")
+        >>> clf.save(path)
+        >>> NGramClassifier.load(path).predict(["the hat"]).tolist()
+        ['en']
+        """
+        arrays, meta = ngram_files.read_file(path)
+        try:
+            clf = cls(**ngram_files.settings_of(meta)).check_params()
+            state = ngram_files.checked_state(arrays, meta, clf.space_.feature_dim, check_ngram(clf.ngram))
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise io.ModelFileError(f"{path}: not a valid n-gram classifier file ({exc})") from None
+        clf._restore(state)
+        return clf
+
+    def _restore(self, state: ngram_files.SavedState) -> None:
+        self.classes_ = state.classes
+        self.alphabet_ = state.alphabet
+        self.vocabulary_ = state.vocabulary
+        self.table_ = state.table
+        self.class_vectors_ = state.class_vectors
+        self.class_counts_ = state.class_counts
+        self.history_ = state.history
+        self.n_chars_ = state.n_chars
+        self._profiles = None
+
     # ---- inference ---------------------------------------------------------------------------------
 
     def _rows(self, X):
@@ -489,7 +476,7 @@ class NGramClassifier(ClassifierContract):
         """Scores (n_texts, n_classes): ``x . W_c / |x|``; 0 for texts with no known n-gram."""
         rows, offsets = self._rows(X)
         scores, sqnorms = K.score_examples(rows, offsets, self.table_)
-        norms = np.sqrt(sqnorms * feature_dim(self.space_))
+        norms = np.sqrt(sqnorms * self.space_.feature_dim)
         return np.divide(scores, norms[:, None], out=np.zeros_like(scores), where=norms[:, None] > 0)
 
     def similarity(self, X) -> np.ndarray:

@@ -3,10 +3,11 @@
 import numpy as np
 
 from .bsc import BSC
+from .dense import DenseSpace
 from .fhrr import FHRR
 from .hrr import HRR
 from .map import MAP
-from .space import DenseSpace, Space
+from .space import Space
 
 MODELS: dict[str, type[Space]] = {"bsc": BSC, "map": MAP, "hrr": HRR, "fhrr": FHRR}
 

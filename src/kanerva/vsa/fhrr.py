@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _keys
-from .space import _QUIET, DenseSpace
+from . import keys as _keys
+from .dense import DenseSpace
+from .space import _QUIET
 
 
 class FHRR(DenseSpace):
@@ -35,17 +36,6 @@ class FHRR(DenseSpace):
     def _from_hashes(self, hashes):
         u = _keys.uniform01(_keys.stream(hashes, -(-self.dim // 2)))[:, : self.dim]
         return np.exp(1j * (2.0 * np.pi * u - np.pi)).astype(np.complex64)
-
-    @property
-    def feature_dim(self):
-        return 2 * self.dim
-
-    def _features(self, x):
-        return np.concatenate([x.real, x.imag], axis=-1)
-
-    def from_features(self, rows):
-        rows = np.asarray(rows, dtype=np.float64)
-        return rows[..., : self.dim] + 1j * rows[..., self.dim :]
 
     @_QUIET
     def bind(self, a, b):
@@ -69,6 +59,17 @@ class FHRR(DenseSpace):
     def power(self, x, r):
         x = self.check(x)
         return self._finite(np.exp(1j * float(r) * np.angle(x)).astype(np.complex64))
+
+    @property
+    def feature_dim(self):
+        return 2 * self.dim  # [cos, sin]: Re(a . conj(b)) = a_re . b_re + a_im . b_im
+
+    def _fill_features(self, rows, out):
+        out[:, : self.dim] = rows.real
+        out[:, self.dim :] = rows.imag
+
+    def _from_features(self, rows):
+        return rows[..., : self.dim] + 1j * rows[..., self.dim :]
 
     def _similarity_matrix(self, a, b):
         # Re(a . conj(b)) = a_re . b_re + a_im . b_im: one real product of (re, im) rows, half

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _keys
-from .space import _QUIET, DenseSpace, as_shift, cosine_matrix
+from . import keys as _keys
+from .dense import DenseSpace, cosine_matrix
+from .space import _QUIET, as_shift
 
 
 class HRR(DenseSpace):
@@ -54,12 +55,6 @@ class HRR(DenseSpace):
 
     def _from_spectrum(self, f):
         return np.fft.irfft(f, n=self.dim, axis=-1).astype(np.float32)
-
-    def _features(self, x):
-        return x * np.float32(np.sqrt(self.dim))
-
-    def from_features(self, rows):
-        return np.asarray(rows, dtype=np.float64) / np.sqrt(self.dim)
 
     @_QUIET
     def bind(self, a, b):
@@ -117,6 +112,12 @@ class HRR(DenseSpace):
     def power(self, x, r):
         f = self._spectrum(self.check(x))
         return self._finite(self._from_spectrum(np.abs(f) ** r * np.exp(1j * r * np.angle(f))))
+
+    def _fill_features(self, rows, out):
+        np.multiply(rows, np.float32(np.sqrt(self.dim)), out=out)  # unit vectors: dot = dim * cosine
+
+    def _from_features(self, rows):
+        return rows / np.sqrt(self.dim)
 
     def _similarity_matrix(self, a, b):
         return cosine_matrix(a, b)

@@ -22,8 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels import bits as _bits
-from . import _keys
-from .space import DenseSpace
+from . import keys as _keys
+from .bsc import BSC
+from .dense import DenseSpace
 
 
 class MAP(DenseSpace):
@@ -45,10 +46,6 @@ class MAP(DenseSpace):
         if x.size and (x.min() < -1 or x.max() > 1 or np.count_nonzero(x) != x.size):
             raise ValueError(f"{name} must hold only -1 and +1 (MAP vectors are bipolar)")
 
-    def packed_space(self):
-        from .bsc import BSC
-        return BSC(self.dim, seed=self.seed)
-
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
         return a * b
@@ -63,6 +60,15 @@ class MAP(DenseSpace):
         acc = self._accumulator(acc)
         sign = np.sign(acc).astype(np.int8)
         return np.where(sign == 0, self.tiebreak(acc), sign)
+
+    def _fill_features(self, rows, out):
+        np.copyto(out, rows)  # +-1: exact in float32
+
+    def _from_features(self, rows):
+        return rows
+
+    def packed_space(self):
+        return BSC(self.dim, seed=self.seed)  # MAP vectors are the bipolar image of these
 
     def _similarity_matrix(self, a, b):
         # +-1 entries: the float32 dot product is exact up to 2**24 dimensions

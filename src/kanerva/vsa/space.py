@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from .._checks import positive_int
-from . import _keys
+from . import keys as _keys
 
 
 _QUIET = np.errstate(over="ignore", invalid="ignore", divide="ignore")
@@ -187,28 +187,160 @@ class Space(ABC):
         top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
         return np.take_along_axis(sims, top, axis=1), top
 
-    # ---- real features (TEMPORARY minimal version; the kernels branch brings the real one) ----
-
-    @property
-    def feature_dim(self) -> int:
-        return self.dim
-
-    def to_features(self, x, out=None) -> np.ndarray:
-        x = self.check(x, "vectors")
-        return self._features(x.reshape((-1,) + self.shape)).astype(np.float32)
-
-    def _features(self, x):
-        return x
-
-    def from_features(self, rows) -> np.ndarray:
-        return np.asarray(rows, dtype=np.float64)
-
-    def packed_space(self):
-        return None
-
     def power(self, x: np.ndarray, r: float) -> np.ndarray:
         """Fractional binding ``x ** r`` (FHRR and HRR)."""
         raise NotImplementedError(f"{type(self).__name__} has no fractional power; use FHRR or HRR")
+
+    def bind_gather(self, tables, index) -> np.ndarray:
+        """Bind, per output row, one entry picked from each of several tables.
+
+        ``out[r] = bind(tables[k-1][index[r, k-1]], ..., tables[0][index[r, 0]])`` for ``k``
+        tables, skipping the factors whose index is -1 (a row with only -1 is the identity). The
+        factors are bound from the last table to the first, which fixes the float rounding of
+        HRR and FHRR. The n-grams of :mod:`kanerva.encoders.ngrams` are this with table ``j``
+        the letters permuted ``j`` times; BSC overrides it with one fused XOR pass.
+
+        Parameters
+        ----------
+        tables : sequence of k arrays ``(m_j, *shape)``, or one array ``(k, m, *shape)``
+        index : int array (n, k), entries in [-1, m_j)
+
+        Returns
+        -------
+        ndarray ``(n, *shape)``
+
+        Examples
+        --------
+        >>> import kanerva as kv
+        >>> s = kv.MAP(64, seed=0)
+        >>> letters = s.random(3)
+        >>> out = s.bind_gather([letters, s.permute(letters)], [[0, 2], [1, -1]])
+        >>> bool((out[0] == s.bind(s.permute(letters[2]), letters[0])).all()), bool((out[1] == letters[1]).all())
+        (True, True)
+        """
+        tables, index = self._check_gather(tables, index)
+        out = np.empty((index.shape[0],) + self.shape, dtype=self.dtype)
+        live = index >= 0
+        patterns, group = np.unique(live, axis=0, return_inverse=True)
+        for p, pattern in enumerate(patterns):
+            rows = np.flatnonzero(group.reshape(-1) == p)
+            cols = np.flatnonzero(pattern)[::-1]
+            if not cols.size:
+                out[rows] = self.identity()
+                continue
+            vec = tables[cols[0]][index[rows, cols[0]]]
+            for j in cols[1:]:
+                vec = self.bind(vec, tables[j][index[rows, j]])
+            out[rows] = vec
+        return out
+
+    def _check_gather(self, tables, index) -> tuple[list[np.ndarray], np.ndarray]:
+        if isinstance(tables, np.ndarray) and tables.ndim == len(self.shape) + 2:
+            tables = list(tables)
+        if isinstance(tables, np.ndarray) or not isinstance(tables, (list, tuple)) or not tables:
+            raise TypeError("tables must be a non-empty sequence of batches of vectors (m, *shape)")
+        tables = [self.check(t, f"tables[{j}]", batch=True) for j, t in enumerate(tables)]
+        index = np.asarray(index)
+        if index.dtype.kind not in "iu" or index.ndim != 2 or index.shape[1] != len(tables):
+            raise ValueError(f"index must be an integer array (n, {len(tables)}): one entry per table, "
+                             f"got dtype {index.dtype}, shape {index.shape}")
+        index = index.astype(np.int64, copy=False)
+        sizes = np.array([len(t) for t in tables], dtype=np.int64)
+        if index.size and ((index < -1).any() or (index >= sizes).any()):
+            raise ValueError(f"index entries must be -1 (skip) or a row of their table (sizes {sizes.tolist()})")
+        return tables, index
+
+    # ---- real features ------------------------------------------------------------------
+
+    @property
+    def feature_dim(self) -> int:
+        """Width of a real feature row (:meth:`to_features`): ``dim`` (FHRR: ``2 * dim``)."""
+        return self.dim
+
+    def to_features(self, x, out: np.ndarray | None = None) -> np.ndarray:
+        """Vectors as real float32 rows (n, feature_dim) whose dot products are ``dim`` times their
+        similarities: ``to_features(a) @ to_features(b).T == dim * similarity(a, b)``.
+
+        Learning rules that add and score vectors (centroids, perceptrons) run on these rows as
+        dense matrix products. BSC: ``1 - 2 bit`` (the MAP image); MAP: as is; HRR: ``sqrt(dim)
+        x`` (exact for unit vectors, which ``normalize`` gives; random HRR vectors have norm 1
+        up to O(1/sqrt(dim))); FHRR: ``[cos, sin]``. A single vector gives (1, feature_dim).
+        ``out``: a C-contiguous float32 buffer of at least n * feature_dim entries, filled and
+        returned as an (n, feature_dim) view (no allocation).
+
+        Examples
+        --------
+        >>> import kanerva as kv
+        >>> s = kv.FHRR(64, seed=0)
+        >>> a, b = s.random(2)
+        >>> f = s.to_features(np.stack([a, b]))
+        >>> f.shape, bool(np.isclose(f[0] @ f[1], s.dim * s.similarity(a, b), atol=1e-3))
+        ((2, 128), True)
+        """
+        rows = self.check(x, "vectors")
+        rows = rows.reshape((-1,) + self.shape)
+        n, width = rows.shape[0], self.feature_dim
+        if out is None:
+            view = np.empty((n, width), dtype=np.float32)
+        elif not (isinstance(out, np.ndarray) and out.dtype == np.float32 and out.flags.c_contiguous
+                  and out.flags.writeable and out.size >= n * width):
+            raise ValueError(f"out must be a writeable C-contiguous float32 array of at least {n} x {width} "
+                             f"entries, got {type(out).__name__} {getattr(out, 'dtype', '')} {getattr(out, 'shape', '')}")
+        else:
+            view = out.reshape(-1)[: n * width].reshape(n, width)
+        self._fill_features(rows, view)
+        return view
+
+    def from_features(self, rows) -> np.ndarray:
+        """The raw accumulator (what :meth:`normalize` takes) of real feature rows (..., feature_dim).
+
+        The inverse of :meth:`to_features` and linear: a weighted sum of feature rows maps to the
+        accumulator of the same weighted sum of the vectors (``accumulate(xs, weights)``), so
+        ``normalize(from_features(w @ to_features(xs)))`` bundles ``xs`` with weights ``w``. The
+        accumulator is float64 (complex128 for FHRR), so where its sums tie, :meth:`normalize`
+        breaks them as for any float accumulator.
+
+        Examples
+        --------
+        >>> import kanerva as kv
+        >>> s = kv.BSC(100, seed=1)
+        >>> v = s.random(key="x")
+        >>> bool((s.normalize(s.from_features(s.to_features(v)))[0] == v).all())
+        True
+        """
+        rows = np.asarray(rows)
+        if rows.dtype.kind not in "biuf":
+            raise TypeError(f"feature rows must be real numbers, got dtype {rows.dtype}")
+        if rows.ndim < 1 or rows.shape[-1] != self.feature_dim:
+            raise ValueError(f"feature rows of {self!r} have {self.feature_dim} entries in the last axis, "
+                             f"got shape {rows.shape}")
+        rows = rows.astype(np.float64, copy=False)
+        if not np.isfinite(rows).all():
+            raise ValueError("feature rows contain NaN or inf")
+        return self._from_features(rows)
+
+    @abstractmethod
+    def _fill_features(self, rows: np.ndarray, out: np.ndarray) -> None:
+        """Write the features of checked vectors ``rows`` ``(n, *shape)`` into ``out`` (n, feature_dim)."""
+
+    @abstractmethod
+    def _from_features(self, rows: np.ndarray) -> np.ndarray:
+        """The accumulator of finite float64 feature rows (..., feature_dim)."""
+
+    def packed_space(self) -> Space | None:
+        """The BSC space whose packed vectors are this space's vectors under bit b -> 1 - 2b, or None.
+
+        BSC: itself; MAP: ``BSC(dim, seed)`` (MAP's vectors are the bipolar image of BSC's of the
+        same seed); HRR, FHRR: None. Code that can work on packed bits (byte-lookup projections,
+        popcounts) uses it instead of asking for a model by name.
+
+        Examples
+        --------
+        >>> import kanerva as kv
+        >>> kv.MAP(64, seed=3).packed_space(), kv.HRR(64).packed_space()
+        (BSC(dim=64, seed=3), None)
+        """
+        return None
 
     # ---- checking input ------------------------------------------------------------------
 
@@ -330,75 +462,3 @@ def as_shift(shift) -> int:
     if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)):
         raise TypeError(f"shift must be an integer, got {shift!r}")
     return int(shift)
-
-
-class DenseSpace(Space):
-    """Models whose vectors are dense arrays of ``dim`` numbers (MAP, HRR, FHRR): permutation
-    is ``np.roll`` and the accumulator is a plain (weighted) sum in a wide dtype.
-
-    Floats are summed in blocks of rows in the storage dtype, and the blocks in ``acc_dtype``:
-    about as fast as a float32 sum, with float64 accuracy across blocks. Finiteness of float
-    input is checked on the results (a NaN or inf anywhere propagates into them), which costs
-    a pass over the output instead of over every input.
-    """
-
-    acc_dtype: np.dtype = np.dtype(np.float64)
-    block_dtype: np.dtype = np.dtype(np.float32)
-    block_rows: int = 256
-
-    def _check_values(self, x, name):
-        # every operation refuses NaN and inf: one fast sum screens (NaN and inf propagate into it),
-        # the elementwise test runs only when the sum is not finite
-        if x.dtype.kind in "fc" and x.size:
-            with np.errstate(over="ignore", invalid="ignore"):
-                total = np.add.reduce(x.reshape(-1))
-            if not np.isfinite(total):
-                if not np.isfinite(x).all():
-                    raise ValueError(f"{name} contains NaN or infinite values")
-                raise ValueError(f"{name} holds values too large for {self!r} (their sum overflows)")
-
-    @_QUIET
-    def accumulate(self, xs, weights=None, acc=None):
-        xs = self._check_stack(xs)
-        w = self._check_weights(weights, xs.shape[-2])
-        dtype = self.acc_dtype
-        if w is None:
-            total = np.zeros(xs.shape[:-2] + xs.shape[-1:], dtype=dtype)
-            for i in range(0, xs.shape[-2], self.block_rows):
-                total += xs[..., i : i + self.block_rows, :].sum(axis=-2, dtype=self.block_dtype)
-        else:
-            if np.issubdtype(w.dtype, np.floating) and not np.issubdtype(dtype, np.inexact):
-                dtype = np.dtype(np.float64)
-            total = np.einsum("...nd,n->...d", xs.astype(dtype, copy=False), w.astype(dtype))
-        if acc is not None:
-            total = total + self._check_acc(acc, total.shape)
-        return self._finite(total)
-
-    def permute(self, x, shift=1):
-        x = self.check(x)
-        return np.roll(x, as_shift(shift), axis=-1)
-
-    @_QUIET
-    def similarity(self, a, b):
-        a, b = self._check_pair(a, b)
-        return pairwise(a, b, lambda x, y: self._finite(self._similarity_matrix(x, y)))
-
-    @abstractmethod
-    def _similarity_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """(n, d) x (m, d) -> (n, m) similarities, float64."""
-
-    def _finite(self, out: np.ndarray) -> np.ndarray:
-        if np.issubdtype(out.dtype, np.inexact) and not np.isfinite(out).all():
-            raise ValueError("input contains NaN or inf (the result is not finite)")
-        return out
-
-
-def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cosine similarity of real rows; a zero vector is similar to nothing (0)."""
-    a = a.astype(np.float32, copy=False)
-    b = b.astype(np.float32, copy=False)
-    dots = (a @ b.T).astype(np.float64)
-    na = np.linalg.norm(a, axis=1).astype(np.float64)
-    nb = np.linalg.norm(b, axis=1).astype(np.float64)
-    denom = np.outer(na, nb)
-    return np.divide(dots, denom, out=np.zeros_like(dots), where=denom > 0)

@@ -6,6 +6,10 @@ Python's salted ``hash``), and the hash starts a SplitMix64 stream (Steele, Lea 
 function of (seed, key, i), computed with wrapping uint64 arithmetic, so any number of keys
 is expanded in one vectorized numpy pass and every process, machine and Dask worker draws
 identical vectors.
+
+A public module: a model of one's own (a :class:`~kanerva.vsa.Space` subclass) draws its keyed
+vectors from the same streams in its ``_from_hashes``, and other layers (random indexing, LSH)
+seed themselves with them.
 """
 
 from __future__ import annotations
@@ -75,7 +79,13 @@ def key_hashes(seed: int, keys: Iterable[object]) -> np.ndarray:
 
 
 def mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64 output function, in place on a uint64 array (returns it)."""
+    """SplitMix64 output function, in place on a uint64 array (returns it).
+
+    >>> mix(np.array([1, 2], dtype=np.uint64)).tolist() == mix(np.array([1, 2], dtype=np.uint64)).tolist()
+    True
+    >>> len(set(mix(np.arange(1000, dtype=np.uint64)).tolist()))   # a bijection of uint64
+    1000
+    """
     z ^= z >> np.uint64(30)
     z *= _M1
     z ^= z >> np.uint64(27)
@@ -85,7 +95,7 @@ def mix(z: np.ndarray) -> np.ndarray:
 
 
 def stream(hashes: np.ndarray, n_words: int) -> np.ndarray:
-    """Words ``0 .. n_words-1`` of the SplitMix64 stream of each hash: shape (len(hashes), n_words).
+    """The first ``n_words`` words of the SplitMix64 stream of each hash: shape (len(hashes), n_words).
 
     Examples
     --------
@@ -105,6 +115,10 @@ def uniform01(words: np.ndarray) -> np.ndarray:
     """Two uniforms in the open interval (0, 1) from each uint64 word (its two 32-bit halves).
 
     Shape (..., n) -> (..., 2n), float64.
+
+    >>> u = uniform01(stream(key_hashes(0, ["u"]), 500))
+    >>> u.shape, bool(0 < u.min() and u.max() < 1), round(float(u.mean()), 1)
+    ((1, 1000), True, 0.5)
     """
     # explicit halves (not a uint32 view) so the result does not depend on byte order
     halves = np.empty(words.shape[:-1] + (2 * words.shape[-1],), dtype=np.float64)

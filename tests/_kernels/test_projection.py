@@ -1,11 +1,11 @@
-"""Bit projections of packed BSC rows against the unpacked +-1 numpy products."""
+"""Bit projections of packed rows against the unpacked +-1 numpy products."""
 
 import numpy as np
 import pytest
 
-from kanerva.vsa import bit_projection
-from kanerva.vsa.bit_projection import bit_table, weighted_bundle
+from kanerva._kernels import projection
 from kanerva._kernels.bits import n_words, pack
+from kanerva._kernels.projection import bipolar_rows, bit_table, weighted_bundle
 
 # (rows, dim, classes): dim not a multiple of 64 or 8, rows not a multiple of the block, C = 1
 CASES = [(1, 100, 1), (1, 64, 21), (37, 1000, 21), (300, 100, 1), (513, 130, 8), (64, 7, 3), (2, 1, 21)]
@@ -47,7 +47,7 @@ def test_real_bundle_and_table_match_numpy(v, dim, c):
 
 def test_several_blocks(monkeypatch):
     """Rows spread over blocks (flushes of the histograms, rebuilt tables); big integer sums."""
-    monkeypatch.setattr(bit_projection, "_BLOCK_ROWS", 256)
+    monkeypatch.setattr(projection, "_BLOCK_ROWS", 256)
     rng = np.random.default_rng(3)
     bits, f = _rows(1000, 200, seed=4)
     counts = rng.integers(0, 2**20, (1000, 21))  # sums beyond 2**24: float32 would round
@@ -73,6 +73,19 @@ def test_zero_weights_bool_weights_and_padding_bits():
     np.testing.assert_array_equal(weighted_bundle(dirty, mask, 100), weighted_bundle(bits, mask, 100))
 
 
+@pytest.mark.parametrize("v, dim, c", CASES)
+def test_bipolar_rows_are_the_signs(v, dim, c):
+    bits, f = _rows(v, dim, seed=8)
+    np.testing.assert_array_equal(bipolar_rows(bits, dim), f.astype(np.float32))
+    buffer = np.full(v * dim + 5, np.nan, dtype=np.float32)
+    out = bipolar_rows(bits, dim, out=buffer[: v * dim].reshape(v, dim))
+    assert np.shares_memory(out, buffer) and np.isnan(buffer[v * dim :]).all()
+    np.testing.assert_array_equal(out, f)
+    dirty = bits.copy()
+    dirty[:, -1] |= ~np.uint64(0) ^ ((np.uint64(1) << np.uint64(dim % 64)) - np.uint64(1)) if dim % 64 else 0
+    np.testing.assert_array_equal(bipolar_rows(dirty, dim), f)  # padding bits never read
+
+
 def test_no_rows():
     bits = np.zeros((0, n_words(100)), np.uint64)
     assert weighted_bundle(bits, np.zeros((0, 3), np.int64), 100).tolist() == [[0] * 100] * 3
@@ -92,6 +105,9 @@ def test_no_rows():
         (lambda b: bit_table(b, np.ones((2, 99)), 100), "vectors"),
         (lambda b: bit_table(b, np.ones((2, 100), complex), 100), "vectors"),
         (lambda b: bit_table(b, np.ones((2, 100)), 100.0), "dim"),
+        (lambda b: bipolar_rows(b, 200), "shape"),
+        (lambda b: bipolar_rows(b, 100, out=np.empty((4, 100))), "float32"),
+        (lambda b: bipolar_rows(b, 100, out=np.empty((4, 99), np.float32)), "float32"),
     ],
 )
 def test_bad_input(call, match):

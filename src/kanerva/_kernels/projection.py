@@ -1,11 +1,13 @@
-"""Projections of packed BSC rows onto real class vectors, without unpacking the bits.
+"""Projections of packed rows onto real vectors, without unpacking the bits.
 
 For ``V`` packed rows of ``dim`` bits (layout of :mod:`kanerva._kernels.bits`) read as the +-1 matrix
-``F[g, d] = 1 - 2 bit_g[d]``:
+``F[g, d] = 1 - 2 bit_g[d]`` (the real features of BSC vectors, and of MAP vectors through their
+packed BSC image):
 
 * :func:`weighted_bundle` -- ``weights.T @ F`` (C x dim) for weights (V x C): the class vectors
   ``a.T F`` of real weights, or the exact class profiles ``counts.T F`` of integer counts;
-* :func:`bit_table` -- ``F @ vectors.T`` (V x C float32): every row's score against C vectors.
+* :func:`bit_table` -- ``F @ vectors.T`` (V x C float32): every row's score against C vectors;
+* :func:`bipolar_rows` -- ``F`` itself (V x dim float32), for the paths that need the rows.
 
 Both are "Four Russians" lookups on bytes (8 dimensions) of the rows:
 
@@ -30,10 +32,10 @@ not alias, and its loop vectorizer then leaves the 24-lane (C = 21 padded) loops
 ``_scatter8`` loads a row's weights once for its 8 histogram updates (kernel alone: 2.1 -> 1.4 s).
 
 Speed, V = 177,777 rows, dim = 16,384, C = 21, one thread (2-core AMD EPYC, AVX2, shared machine),
-best of 2, against today's path of :mod:`ngram_classifier` (float32 +-1 blocks of 4,096 rows from
-``hypervector_features._signs``, then OpenBLAS sgemm), in the same process::
+best of 2, against the unpack-then-BLAS path (float32 +-1 blocks of 4,096 rows from
+:func:`bipolar_rows`, then OpenBLAS sgemm), in the same process::
 
-    OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m kanerva.vsa.bit_projection
+    OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m benchmarks.bit_projection
 
     weighted_bundle(counts)  int64, exact        1.7 s  | BLAS [counts; a].T F, one sgemm   5.7 s
     weighted_bundle(a)       float64, ~3e-7      1.7 s  |
@@ -45,8 +47,22 @@ and dropped: nibble (16-bin) tables that stay in L1 (same time: twice the lookup
 2,048 or 32,768 rows (slower: table rebuilds / L2 misses), plain numba loops over the class lanes
 (scalar code, 2-4x slower).
 
+API
+---
+``weighted_bundle(bits, weights, dim)``
+    ``weights.T @ F`` (C x dim): int64 and exact for integer or bool weights, float64 (float32
+    partial sums, relative error ~1e-7) for real ones.
+``bit_table(bits, vectors, dim)``
+    ``F @ vectors.T`` (V x C) float32.
+``bipolar_rows(bits, dim, out=None)``
+    ``F`` (V x dim) float32, exact; into ``out`` (a C-contiguous float32 (V, dim) array) when given.
+
+All three take ``bits`` (V x n_words(dim)) uint64 and ignore the padding bits; bad shapes or
+dtypes raise ValueError.
+
 Examples
 --------
+>>> import numpy as np
 >>> from kanerva._kernels.bits import pack
 >>> rows = np.array([[1, 0, 1], [0, 0, 1]])          # F = [[-1, 1, -1], [1, 1, -1]]
 >>> bits = pack(rows)
@@ -63,10 +79,10 @@ import numpy as np
 from numba import types
 from numba.extending import intrinsic
 
-from .._kernels.bits import n_words
-from .._kernels.simd import LANES as _LANES
-from .._kernels.simd import check_flat as _check_flat
-from .._kernels.simd import vector_ptr as _vector_ptr
+from .bits import n_words
+from .simd import LANES as _LANES
+from .simd import check_flat as _check_flat
+from .simd import vector_ptr as _vector_ptr
 
 _BLOCK_ROWS = 8192  # rows per sweep: tables (or histograms) rebuilt/flushed once per block
 
@@ -313,52 +329,39 @@ def bit_table(bits: np.ndarray, vectors: np.ndarray, dim: int) -> np.ndarray:
     return np.ascontiguousarray(out[:, : vectors.shape[0]])
 
 
-def _benchmark(v: int = 177_777, dim: int = 16_384, c: int = 21, repeat: int = 2) -> None:
-    """Time the three projections against the float32 unpack + BLAS path (module docstring)."""
-    import time
-
-    from .hypervector_features import _SIGNS, _signs
-
-    rng = np.random.default_rng(0)
-    bits = rng.integers(0, 2**64 - 1, (v, n_words(dim)), dtype=np.uint64, endpoint=True)
-    counts = (rng.pareto(1.2, (v, c)) * 3 * (rng.random((v, c)) < 0.15)).astype(np.int64)
-    a = counts / np.maximum(np.linalg.norm(counts, axis=1, keepdims=True), 1)
-    a += 0.02 * rng.standard_normal((v, c)) * (rng.random((v, c)) < 0.3)
-    buffer = np.empty((4096, 64 * n_words(dim)), np.float32)
-
-    def blocks():
-        for s in range(0, v, 4096):
-            feats = buffer[: min(4096, v - s)]
-            _signs(bits[s : s + 4096].view(np.uint8), _SIGNS, feats)
-            yield s, feats[:, :dim]
-
-    def blas_bundles():
-        both = np.concatenate([counts, a], axis=1).astype(np.float32)
-        return sum(both[s : s + 4096].T @ f for s, f in blocks()).astype(np.float64)
-
-    def blas_table(w):
-        return np.concatenate([f @ w.T.astype(np.float32) for _, f in blocks()])
-
-    def best(f):
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            out = f()
-            times.append(time.perf_counter() - t)
-        return min(times), out
-
-    t_p, p = best(lambda: weighted_bundle(bits, counts, dim))
-    t_w, w = best(lambda: weighted_bundle(bits, a, dim))
-    t_t, t = best(lambda: bit_table(bits, w, dim))
-    t_bb, both = best(blas_bundles)
-    t_bt, tb = best(lambda: blas_table(w))
-    rel = lambda x, y: np.linalg.norm(x - y) / np.linalg.norm(y)  # noqa: E731
-    print(f"weighted_bundle(counts) {t_p:5.2f} s  identical to BLAS: {bool((p == both[:c]).all())}")
-    print(f"weighted_bundle(a)      {t_w:5.2f} s  relative difference {rel(w, both[c:]):.1e}")
-    print(f"bit_table(w)            {t_t:5.2f} s  relative difference {rel(t, tb):.1e}")
-    print(f"BLAS [counts; a].T F    {t_bb:5.2f} s;  F w.T {t_bt:5.2f} s")
-    print(f"total {t_p + t_w + t_t:.2f} s vs BLAS {t_bb + t_bt:.2f} s")
+# byte value -> the signs of its 8 bits; bit b of byte j is dimension 8j + b (LSB first)
+_SIGNS = (1.0 - 2.0 * ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1)).astype(np.float32)
 
 
-if __name__ == "__main__":
-    _benchmark()
+@numba.njit(cache=True, nogil=True)
+def _signs(data, lut, dim, out):
+    full = dim // 8
+    rest = dim - 8 * full
+    for g in range(data.shape[0]):
+        for j in range(full):
+            v = data[g, j]
+            for b in range(8):
+                out[g, 8 * j + b] = lut[v, b]
+        if rest:
+            v = data[g, full]
+            for b in range(rest):
+                out[g, 8 * full + b] = lut[v, b]
+
+
+def bipolar_rows(bits: np.ndarray, dim: int, out: np.ndarray | None = None) -> np.ndarray:
+    """``F`` (V x dim float32), ``F[g, d] = 1 - 2 bit_g[d]``, for packed rows ``bits`` (V x words);
+    written into ``out`` (C-contiguous float32 of shape (V, dim)) when given. Exact.
+
+    >>> from kanerva._kernels.bits import pack
+    >>> bipolar_rows(pack(np.array([[1, 0, 1], [0, 0, 1]])), 3).tolist()
+    [[-1.0, 1.0, -1.0], [1.0, 1.0, -1.0]]
+    """
+    bits = _check_bits(bits, dim)
+    shape = (bits.shape[0], dim)
+    if out is None:
+        out = np.empty(shape, dtype=np.float32)
+    elif not (isinstance(out, np.ndarray) and out.dtype == np.float32 and out.shape == shape
+              and out.flags.c_contiguous and out.flags.writeable):
+        raise ValueError(f"out must be a writeable C-contiguous float32 array of shape {shape}")
+    _signs(bits.view(np.uint8), _SIGNS, dim, out)
+    return out

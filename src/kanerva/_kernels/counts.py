@@ -6,6 +6,12 @@ reduced by full adders (``csa``) into running ``ones/twos/fours/eights`` planes 
 ``sixteens`` word, which is then added into higher planes. Every operation is a branch-free
 bitwise op on whole words, so 64 positions are counted at once and the loop over words
 vectorizes; the planes are expanded to per-position counts only once at the end.
+
+API
+---
+``count_ones(words, dim) -> counts``
+    The number of set bits at each of the ``dim`` positions over the rows of ``words``
+    (..., W) uint64 (flattened to rows): (dim,) int64, exact.
 """
 
 from __future__ import annotations
