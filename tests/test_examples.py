@@ -11,6 +11,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 EXPECTED = {
     "dollar_of_mexico.py": ["BSC   the dollar of Mexico is peso", "MAP   the dollar of Mexico is peso",
                             "HRR   the dollar of Mexico is peso", "FHRR  the dollar of Mexico is peso",
+                            "MBAT  the dollar of Mexico is peso", "VTB   the dollar of Mexico is peso",
+                            "SBC   the dollar of Mexico is peso",
                             "the Paris of Japan is tokyo"],
     "data_structures.py": ["members: ['apple', 'pear', 'plum'] | fig in set? False",
                            "counts: [('apple', 3), ('fig', 2), ('kiwi', 1)]",

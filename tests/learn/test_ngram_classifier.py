@@ -68,7 +68,7 @@ def test_the_package_exports_the_classifier():
     import kanerva.learn
 
     assert kanerva.learn.NGramClassifier is NGramClassifier
-    assert kanerva.learn.__all__ == ["NGramClassifier"]
+    assert "NGramClassifier" in kanerva.learn.__all__
 
 
 @pytest.mark.parametrize("model,least", [("bsc", 0.85), ("map", 0.85), ("fhrr", 0.85), ("hrr", 0.7)])
