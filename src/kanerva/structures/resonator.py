@@ -139,7 +139,7 @@ class Resonator:
         Parameters
         ----------
         composite : ndarray
-            One vector of the space, or a batch (n, *shape).
+            One vector of the space, or a batch ``(n, *shape)``.
         steps : int, optional
             Iterations to run (stopping early at a fixed point); default ``max_steps``.
         return_info : bool
@@ -156,7 +156,7 @@ class Resonator:
         return (answers, info) if return_info else answers
 
     def factor_indices(self, composite: np.ndarray, *, steps: int | None = None) -> tuple[np.ndarray, FactorizeInfo]:
-        """Codebook rows (n, n_factors) of the decoded factors of a batch, and the info."""
+        """Codebook rows ``(n, n_factors)`` of the decoded factors of a batch, and the info."""
         s = self.space.check(composite, "composite", batch=True)
         return self._run(s, self.max_steps if steps is None else positive_int(steps, "steps"))
 
