@@ -13,14 +13,15 @@ FILLERS = [f"f{i}" for i in range(50)]
 
 
 def codebooks(model, n_roles, role_dim=24):
-    fillers = kv.Codebook(kv.MODELS[model](128, seed=3), FILLERS)
-    roles = kv.Codebook(kv.MODELS[model](role_dim, seed=4), [f"r{i}" for i in range(n_roles)])
+    cls = kv.MODELS[model]  # MBAT, VTB: 25 = 5^2 dimensions; SBC: two blocks of 16
+    fillers = kv.Codebook(cls(cls.round_dim(128), seed=3), FILLERS)
+    roles = kv.Codebook(cls(cls.round_dim(role_dim), seed=4), [f"r{i}" for i in range(n_roles)])
     return fillers, roles
 
 
 @given(st.sampled_from(sorted(kv.MODELS)), st.integers(1, 18), st.integers(0, 2**31))
 def test_unbinding_is_exact_with_independent_roles(model, n_roles, seed):
-    fillers, roles = codebooks(model, n_roles)  # random roles, n <= 18 in 24 dimensions: independent
+    fillers, roles = codebooks(model, n_roles)  # random roles, n <= 18 in 24-32 dimensions: independent
     tpr = TensorProduct(fillers, roles)
     assert tpr.exact
     rng = np.random.default_rng(seed)
