@@ -6,7 +6,7 @@ DEV    := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 DOCS   := $(VENV)/.installed-docs
 
-.PHONY: demo test tour install bench-install bench docs docs-check clean clean-docs
+.PHONY: demo test tour install bench-install bench docs docs-check clean clean-docs fashion-mnist
 
 $(DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,11 +34,20 @@ $(BENCH): $(DEV)
 
 bench-install: $(BENCH)
 
-# every benchmark (about 45 minutes); tables go to docs/benchmarks/<family>.md by hand
-BENCHMARKS := core bit_projection langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh structures_tpr structures_resonator structures_htm structures_assemblies
+# every benchmark (about 45 minutes, plus about 90 for learning_rules_*: the RBM trains four MNIST models,
+# and about 80 for structures_*: the resonator's capacity sweep and the assemblies' reference code);
+# tables go to docs/benchmarks/<family>.md by hand
+BENCHMARKS := core bit_projection langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh \
+              learning_rules_hebbian learning_rules_som learning_rules_sparse learning_rules_rbm learning_rules_boltzmann \
+              structures_tpr structures_resonator structures_htm structures_assemblies
 
 bench: $(BENCH)
 	for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b || exit 1; done
+
+# Fashion-MNIST from Debian's package archive (apt-get download + dpkg-deb -x) into ~/.cache/kanerva
+fashion-mnist: $(DEV)
+	$(BIN)/python -m kanerva.datasets fetch fashion-mnist
+
 
 # the documentation site (Sphinx), built offline into docs/_build/html; warnings are errors
 $(DOCS): $(DEV) pyproject.toml

@@ -38,6 +38,12 @@ EXPECTED = {
     "language_identification.py": ["characters of 21 languages", "test split: 99.", "hardest languages:",
                                    "Der Hund schläft unter dem Tisch.", "-> de (", "-> pt (", "-> hu (", "-> bg (",
                                    "clustered order:"],
+    "hebbian_learning.py": ["plain Hebb: |w| grew from", "|w| = 0.500 (1/sqrt(alpha) = 0.5)",
+                            "Sanger component 3: |cos| with PC3 = 0.99"],
+    "som_colours.py": ["rectangular: quantization error 0.", "hexagonal: quantization error 0.", "pure red lands on unit"],
+    "sparse_coding_vs_nmf.py": ["atoms fit a Gabor with r2 >= 0.8", "NMF's parts are non-negative: True"],
+    "rbm_digits.py": ["test log p(v) = -", "(log Z by ais: "],
+    "boltzmann_parity.py": ["fully visible: KL = 0.693 nats", "4 hidden units: KL = 0.0"],
 }
 
 

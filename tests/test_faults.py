@@ -74,9 +74,11 @@ def test_accumulators_and_weights_that_would_overflow_are_refused():
 
 def test_overflowing_memories_and_indexes_say_so_and_keep_their_state():
     mh = ModernHopfield(4)
-    mh.write(np.full((2, 4), 1e300))
     with pytest.raises(ValueError, match="too large"):
-        mh.read(np.full(4, 1e300))
+        mh.write(np.full((2, 4), 1e300))
+    mh.write(np.ones((2, 4)))
+    with pytest.raises(ValueError, match="too large"):
+        mh.read(np.full(4, 1e308))
     fw = FastWeights(4)
     fw.write(np.ones((1, 4)))
     before = fw.A_.copy()

@@ -55,6 +55,7 @@ from .ngram_counts import (  # noqa: F401  (re-exported: the counting API lives 
     merge_counts,
     ngram_codes,
     normalize,
+    split_text,
 )
 
 

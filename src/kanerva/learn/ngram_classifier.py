@@ -44,7 +44,7 @@ from .._kernels.bits import thread_pool
 from .._kernels.ngram_counts import CodeTable
 from .._kernels.projection import bit_table, weighted_bundle
 from ..encoders.ngram_counts import recode
-from ..encoders.ngrams import CountsSum, NGramEncoder, check_ngram, decode_codes, merge_counts
+from ..encoders.ngrams import CountsSum, NGramEncoder, check_ngram, decode_codes, merge_counts, split_text
 from ..parallel import LocalExecutor
 from ..vsa import MODELS
 from . import ngram_files
@@ -448,7 +448,7 @@ class NGramClassifier(ClassifierContract):
         try:
             clf = cls(**ngram_files.settings_of(meta)).check_params()
             state = ngram_files.checked_state(arrays, meta, clf.space_.feature_dim, check_ngram(clf.ngram))
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
             raise io.ModelFileError(f"{path}: not a valid n-gram classifier file ({exc})") from None
         clf._restore(state)
         return clf
@@ -466,18 +466,51 @@ class NGramClassifier(ClassifierContract):
 
     # ---- inference ---------------------------------------------------------------------------------
 
-    def _rows(self, X):
-        check_fitted(self, "table_")
+    def _rows(self, texts: list[str]):
         if not hasattr(self, "_scorer_cache"):
             self._scorer_cache = self._scorer()
-        return self._scorer_cache.rows(_check_texts(X))
+        return self._scorer_cache.rows(texts)
 
     def decision_function(self, X) -> np.ndarray:
         """Scores (n_texts, n_classes): ``x . W_c / |x|``; 0 for texts with no known n-gram."""
-        rows, offsets = self._rows(X)
-        scores, sqnorms = K.score_examples(rows, offsets, self.table_)
+        scores, sqnorms = self._scores(X)
         norms = np.sqrt(sqnorms * self.space_.feature_dim)
         return np.divide(scores, norms[:, None], out=np.zeros_like(scores), where=norms[:, None] > 0)
+
+    def _scores(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Summed table rows (n, classes) and squared count norms (n,) of the texts, in batches of
+        at most ``PIECE_CHARS`` characters; a longer text from its count vector (see
+        :meth:`_long_counts`)."""
+        texts = _check_texts(X)
+        check_fitted(self, "table_")
+        scores = np.zeros((len(texts), len(self.classes_)), dtype=np.float64)
+        sqnorms = np.zeros(len(texts), dtype=np.float64)
+        for part in _batches(texts):
+            if isinstance(part, int):
+                counts = self._long_counts(texts[part])
+                scores[part], sqnorms[part] = self._count_scores(counts), float((counts.astype(np.float64) ** 2).sum())
+            else:
+                rows, offsets = self._rows(texts[part])
+                scores[part], sqnorms[part] = K.score_examples(rows, offsets, self.table_)
+        return scores, sqnorms
+
+    def _long_counts(self, text: str) -> np.ndarray:
+        """How often each vocabulary n-gram occurs in a text longer than ``PIECE_CHARS``, counted
+        piece by piece (:func:`~kanerva.encoders.ngrams.split_text`): memory bounded by a piece
+        and the vocabulary, not the text. The n-grams that span a cut (a few per million
+        characters) are left out."""
+        counts = np.zeros(self.vocabulary_.size, dtype=np.int64)
+        for piece in split_text(text, PIECE_CHARS):
+            rows, _ = self._rows([piece])
+            counts += np.bincount(rows[rows >= 0], minlength=counts.size)
+        return counts
+
+    def _count_scores(self, counts: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(self.classes_), dtype=np.float64)
+        for start in range(0, counts.size, _BLOCK * 16):  # float64 blocks of the table, not all of it
+            block = slice(start, start + _BLOCK * 16)
+            out += counts[block].astype(np.float64) @ self.table_[block].astype(np.float64)
+        return out
 
     def similarity(self, X) -> np.ndarray:
         """Cosine similarity of each text's vector to each class vector (n_texts, n_classes), with
@@ -494,8 +527,41 @@ class NGramClassifier(ClassifierContract):
         """Index into ``classes_`` of each text's label, -1 for a text none of whose n-grams the
         model has seen (no letters, or only a script absent from training): evaluation counts
         those as unlabelled, where ``predict`` must name a class."""
-        rows, offsets = self._rows(X)
-        return K.best_classes(rows, offsets, self.table_)
+        texts = _check_texts(X)
+        check_fitted(self, "table_")
+        out = np.empty(len(texts), dtype=np.int64)
+        for part in _batches(texts):
+            if isinstance(part, int):
+                counts = self._long_counts(texts[part])
+                out[part] = int(np.argmax(self._count_scores(counts))) if counts.any() else -1
+            else:
+                rows, offsets = self._rows(texts[part])
+                out[part] = K.best_classes(rows, offsets, self.table_)
+        return out
+
+
+PIECE_CHARS = 1 << 20
+"""Texts are scored in batches of at most this many characters, and a longer text piece by piece:
+the memory of inference is bounded, whatever the input (a 50 MB line took 1.85 GB in one piece)."""
+
+
+def _batches(texts: list[str]):
+    """Slices of consecutive texts of at most ``PIECE_CHARS`` characters in all, and the index (an
+    int) of each text longer than that on its own."""
+    start, total = 0, 0
+    for i, text in enumerate(texts):
+        n = len(text)
+        if n > PIECE_CHARS or total + n > PIECE_CHARS:
+            if i > start:
+                yield slice(start, i)
+            start, total = i, 0
+            if n > PIECE_CHARS:
+                yield i
+                start = i + 1
+                continue
+        total += n
+    if start < len(texts):
+        yield slice(start, len(texts))
 
 
 def _check_texts(X) -> list[str]:
