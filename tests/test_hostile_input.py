@@ -214,7 +214,8 @@ def _finite(out):
             assert np.isfinite(arr).all(), "a non-finite result"
 
 
-DENSE_SPACES = [kv.HRR(32, seed=2), kv.FHRR(32, seed=2)]
+DENSE_SPACES = [kv.HRR(32, seed=2), kv.FHRR(32, seed=2), kv.MBAT(36, seed=2), kv.VTB(36, seed=2),
+                kv.SBC(32, seed=2)]
 SPACE_OPS = {
     "bind": lambda s, v, y: s.bind(v, y), "unbind": lambda s, v, y: s.unbind(y, v),
     "similarity": lambda s, v, y: s.similarity(v, y), "permute": lambda s, v, y: s.permute(v, 3),
@@ -237,7 +238,7 @@ def test_non_finite_and_huge_values_in_every_algebra_operation(space, op, data):
         warnings.simplefilter("error")
         try:
             out = SPACE_OPS[op](space, v, space.random(key="y"))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, NotImplementedError):  # the last: power in a model without one
             return
     _finite(out)
 
