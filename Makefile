@@ -36,10 +36,12 @@ $(BENCH): $(DEV)
 
 bench-install: $(BENCH)
 
-# every benchmark (about 45 minutes, plus about 90 for learning_rules_* and hours for continual, which resumes where it stopped);
-# tables go to docs/benchmarks/<family>.md by hand
-BENCHMARKS := continual core bit_projection langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh \
-              learning_rules_hebbian learning_rules_som learning_rules_sparse learning_rules_rbm learning_rules_boltzmann
+# every benchmark (about 45 minutes, plus about 90 for learning_rules_*: the RBM trains four MNIST models,
+# about 80 for structures_*: the resonator's capacity sweep and the assemblies' reference code, and hours
+# for continual, which resumes where it stopped); tables go to docs/benchmarks/<family>.md by hand
+BENCHMARKS := core bit_projection langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh \
+              learning_rules_hebbian learning_rules_som learning_rules_sparse learning_rules_rbm learning_rules_boltzmann \
+              structures_tpr structures_resonator structures_htm structures_assemblies neuro_reproduce continual
 
 # kanerva.neuro's peers: brian2 2.11 needs Python >= 3.13 and nemos 0.2.9 >= 3.12, so the neuro
 # benchmarks run in their own environment (python3.13 from PATH or pyenv); both sides run there
@@ -54,8 +56,6 @@ $(NEURO)/.installed: pyproject.toml
 
 bench-neuro-install: $(NEURO)/.installed
 
-# every benchmark (about 45 minutes); tables go to docs/benchmarks.md by hand
-BENCHMARKS := core langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh neuro_reproduce
 NEURO_BENCHMARKS := neuro_brunel neuro_glm neuro_spikestats
 
 bench: $(BENCH) $(NEURO)/.installed

@@ -24,7 +24,7 @@ n_symbols = int(sys.argv[3]) if len(sys.argv) > 3 else 200
 
 print(f"D = {dim}, {n_symbols} symbols; errors = wrong members (set), wrong items (sequence), wrong values (table)")
 for name, model in kv.MODELS.items():
-    space = model(dim, seed=3)
+    space = model(model.round_dim(dim), seed=3)  # MBAT, VTB: the nearest square; SBC: whole blocks
     symbols = kv.Codebook(space, [f"s{i}" for i in range(n_symbols)])
     values = kv.Codebook(space, [f"v{i}" for i in range(n_symbols)])
     rng = np.random.default_rng(0)

@@ -214,7 +214,8 @@ def _finite(out):
             assert np.isfinite(arr).all(), "a non-finite result"
 
 
-DENSE_SPACES = [kv.HRR(32, seed=2), kv.FHRR(32, seed=2)]
+DENSE_SPACES = [kv.HRR(32, seed=2), kv.FHRR(32, seed=2), kv.MBAT(36, seed=2), kv.VTB(36, seed=2),
+                kv.SBC(32, seed=2)]
 SPACE_OPS = {
     "bind": lambda s, v, y: s.bind(v, y), "unbind": lambda s, v, y: s.unbind(y, v),
     "similarity": lambda s, v, y: s.similarity(v, y), "permute": lambda s, v, y: s.permute(v, 3),
@@ -231,13 +232,13 @@ SPACE_OPS = {
 def test_non_finite_and_huge_values_in_every_algebra_operation(space, op, data):
     v = _with_bad(space.random(key="v"), data)
     if v.dtype != space.dtype and op != "normalize":
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):  # SBC's integer indices: NaN casts to anything
             v = v.astype(space.dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
             out = SPACE_OPS[op](space, v, space.random(key="y"))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, NotImplementedError):  # the last: power in a model without one
             return
     _finite(out)
 

@@ -23,7 +23,7 @@ import kanerva as kv
 
 SRC = Path(kv.__file__).resolve().parent.parent
 LAYERS = ["_kernels", "_checks", "io", "parallel", "datasets", "vsa", "encoders", "index", "structures",
-          "memory", "learn", "neuro", "nn", "continual", "apps", "cli"]
+          "memory", "learn", "assemblies", "neuro", "nn", "continual", "apps", "cli"]
 """ARCHITECTURE.md's layers, top first: each imports only from those before it (and itself)."""
 
 

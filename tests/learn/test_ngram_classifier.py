@@ -72,11 +72,13 @@ def test_the_package_exports_the_classifier():
     assert all(hasattr(kanerva.learn, name) for name in kanerva.learn.__all__)
 
 
-@pytest.mark.parametrize("model,least", [("bsc", 0.85), ("map", 0.85), ("fhrr", 0.85), ("hrr", 0.7)])
+@pytest.mark.parametrize("model,least", [("bsc", 0.85), ("map", 0.85), ("fhrr", 0.85), ("hrr", 0.7),
+                                         ("mbat", 0.85), ("vtb", 0.85), ("sbc", 0.85)])
 def test_every_model_learns(data, model, least):
-    """HRR n-grams are blind to letter order (rotation commutes with convolution): lower bar."""
+    """HRR n-grams are blind to letter order (rotation commutes with convolution): lower bar.
+    MBAT and VTB run at 529 = 23^2 dimensions (their dims are squares), SBC at 512 (32 blocks)."""
     (X, y), (Xt, yt) = data
-    clf = NGramClassifier(model=model, dim=512, epochs=2).fit(X[::2], y[::2])
+    clf = NGramClassifier(model=model, dim=kv.MODELS[model].round_dim(512), epochs=2).fit(X[::2], y[::2])
     assert clf.score(Xt, yt) > least
     assert set(clf.predict(Xt)) <= set(LANGS)
 

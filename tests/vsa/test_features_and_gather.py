@@ -17,7 +17,7 @@ EXACT = {"bsc", "map"}  # integer algebra: results bit for bit
 
 
 def space(model, dim=300, seed=3):
-    return kv.MODELS[model](dim, seed=seed)
+    return kv.MODELS[model](kv.MODELS[model].round_dim(dim), seed=seed)
 
 
 def unit(s, n):
@@ -32,6 +32,7 @@ def test_feature_dot_products_are_dim_times_similarity(model, dim):
     a, b = unit(s, 5), unit(s, 7)
     fa, fb = s.to_features(a), s.to_features(b)
     assert fa.dtype == np.float32 and fa.shape == (5, s.feature_dim)
+    dim = s.dim  # the nearest dimension the model takes (MBAT, VTB: a square; SBC: whole blocks)
     assert s.feature_dim == (2 * dim if s.dtype.kind == "c" else dim)
     expected = dim * np.asarray(s.similarity(a, b))
     if model in EXACT:  # integer dot products (the similarity itself is a rounded ratio)

@@ -15,9 +15,13 @@ MAX_DIM = 10_000_000  # the tour's codebooks at this size already take a few GB
               help="Dimension of the hypervectors.")
 @click.option("--seed", default=7, show_default=True, type=SEED, help="Seed of the keyed random vectors.")
 @click.option("--model", "models", multiple=True, type=click.Choice(sorted(MODELS)),
-              help="Model(s) to tour (repeatable; default: all four).")
+              help="Model(s) to tour (repeatable; default: all of them).")
 def tour(dim: int, seed: int, models: tuple[str, ...]) -> None:
-    """A short tour of the algebra: analogy, sequence and record queries in every model."""
+    """A short tour of the algebra: analogy, sequence and record queries in every model.
+
+    MBAT and VTB run at the nearest perfect square to --dim, SBC at the nearest whole number of
+    blocks.
+    """
     from ..apps.tour import run_tour
 
     for line in run_tour(dim=dim, seed=seed, models=list(models) or list(MODELS)):

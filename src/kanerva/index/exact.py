@@ -56,8 +56,8 @@ class ExactIndex(Index):
     ----------
     space : kanerva Space, optional
         A :class:`kanerva.BSC` space gives packed Hamming search (distances, smaller is
-        better: ``larger_is_better`` False); a dense space (MAP, HRR, FHRR) gives cosine
-        similarity (larger is better).
+        better: ``larger_is_better`` False); any other space gives cosine similarity of its real
+        feature rows (``space.to_features``), which is the space's similarity (larger is better).
     metric : {"cosine", "ip"}, optional
         For plain float vectors of width ``dim`` instead of a space.
     dim : int, optional
@@ -96,9 +96,9 @@ class ExactIndex(Index):
             self.space, self.metric, self.dim = None, metric, int(dim)
         if self.metric == "hamming":
             dtype, width = np.dtype(np.uint64), space.words
-        else:  # complex vectors (FHRR) are searched as real vectors [re, im]: same cosine
+        else:  # a space's vectors are searched as its real feature rows (FHRR: [re, im]): same cosine
             dtype = np.dtype(np.float32)
-            width = 2 * self.dim if space is not None and np.dtype(space.dtype).kind == "c" else self.dim
+            width = space.feature_dim if space is not None else self.dim
         self.path = None if path is None else Path(path)
         if self.path is None:
             self._store = RamRows(dtype, width)
@@ -138,8 +138,9 @@ class ExactIndex(Index):
             x = x.reshape((-1,) + tuple(self.space.shape))
             if self.metric == "hamming":
                 return np.ascontiguousarray(x, dtype=np.uint64)
-            if x.dtype.kind == "c":
-                x = np.concatenate([x.real, x.imag], axis=-1)
+            # real rows whose dot products are dim x similarity: cosine search is similarity search
+            # in every model (FHRR: [re, im]; SBC: centred one-hot codes; MBAT, VTB: the flat matrix)
+            x = self.space.to_features(x)
         else:
             x = np.asarray(vectors)
             if x.dtype.kind not in "biuf":

@@ -6,9 +6,12 @@
   :class:`SelfOrganizingMap`, :class:`SparseCoding` (with :func:`sparse_encode`: ISTA, FISTA,
   LCA; :func:`whiten_images`), :class:`RBM` (CD-k, PCD, AIS of log Z) and
   :class:`BoltzmannMachine`.
+- :class:`SpatialPooler` — the HTM spatial pooler (binary input -> sparse distributed
+  representation), with the SDR arithmetic of :mod:`kanerva.learn.sdr`
+  (:func:`false_match_probability`, :func:`random_sdrs`, :func:`overlap`).
 
-The learning rules import scikit-learn and scipy, so they are loaded on first use: ``import
-kanerva.learn`` for the n-gram classifier stays as quick as it was.
+The learning rules and the spatial pooler import scikit-learn and scipy, so they are loaded on
+first use: ``import kanerva.learn`` for the n-gram classifier stays as quick as it was.
 """
 
 from importlib import import_module
@@ -25,6 +28,8 @@ _LAZY = {
     "ais_log_partition": "rbm_partition", "exact_log_partition": "rbm_partition",
     "BoltzmannMachine": "boltzmann",
     "fit_gabor": "gabor",
+    "SpatialPooler": "spatial_pooler",
+    "false_match_probability": "sdr", "random_sdrs": "sdr", "overlap": "sdr",
 }
 
 __all__ = ["NGramClassifier", *_LAZY]

@@ -74,6 +74,12 @@ class Space(ABC):
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.dim, self.seed))
 
+    @classmethod
+    def round_dim(cls, dim: int) -> int:
+        """The dimension nearest to ``dim`` that this model takes (``dim`` itself for most;
+        MBAT and VTB need a perfect square, SBC a multiple of its block size)."""
+        return int(dim)
+
     def config(self) -> dict:
         """Settings that rebuild this space with :func:`kanerva.vsa.space_from_config`."""
         return {"model": self.name, "dim": self.dim, "seed": self.seed}
@@ -367,7 +373,7 @@ class Space(ABC):
         if x.shape[x.ndim - k :] != self.shape or x.ndim < k:
             raise ValueError(
                 f"{name} has shape {x.shape}, but {self!r} vectors have shape {self.shape} "
-                f"in the last axis (a vector of another dimension?)"
+                f"in the last axis (a vector of another dimension, or of another model?)"
             )
         if batch is True and x.ndim != k + 1:
             raise ValueError(f"{name} must be a batch of shape (n, {self.shape[-1]}), got {x.shape}")
