@@ -10,6 +10,8 @@ BENCH  := $(VENV)/.installed-bench
 $(DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	# torch for kanerva.nn and its tests, pinned: the CPU wheel (an unpinned torch pulls the CUDA build)
+	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 

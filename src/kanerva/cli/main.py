@@ -13,17 +13,19 @@ def main() -> None:
     """kanerva: brain-inspired distributed memory.
 
     Hypervector algebra (BSC, MAP, HRR, FHRR), language identification from letter n-grams,
-    associative memories, and neural hashing and search.
+    associative memories, neural hashing and search, and memory inside neural networks
+    (the Kanerva Machine family and fast weights; needs torch).
     """
 
 
 def _register() -> None:
     from .langid import langid
+    from .machine import fastweights, machine
     from .memory import memory
     from .search import search
     from .tour import tour
 
-    for command in (tour, langid, memory, search):
+    for command in (tour, langid, memory, search, machine, fastweights):
         main.add_command(command)
 
 
