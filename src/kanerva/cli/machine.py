@@ -18,11 +18,11 @@ NOISES = ("salt-pepper", "occlude", "blocks")
 
 def _nn(threads: int | None = None):
     try:
-        import torch
-
         from .. import nn
     except ImportError as exc:
         raise click.ClickException(str(exc)) from None
+    import torch
+
     if threads:
         torch.set_num_threads(threads)
     return nn

@@ -62,8 +62,10 @@ class ImageModel(nn.Module):
             raise ValueError(f"{name} must hold values in [0, 1] (binary images or pixel probabilities)")
         return x.to(self.device)
 
-    def _iterate(self, queries, memory, iterations: int, trace: bool):
-        """Shared loop of the machines' ``read``: ``self._read_once(x, memory)`` applied repeatedly."""
+    def _iterate(self, queries, memory, iterations: int, trace: bool, binary_feedback: bool = True):
+        """Shared loop of the machines' ``read``: ``self._read_once(x, memory)`` applied repeatedly,
+        each read fed back as the next query thresholded at 0.5 (the most probable binary image:
+        the encoder was trained on binary images) or as pixel probabilities."""
         single = torch.as_tensor(queries).ndim == 3
         x = self.as_episodes(queries, "queries")
         if memory.mean.shape[0] != x.shape[0]:
@@ -72,8 +74,9 @@ class ImageModel(nn.Module):
             raise ValueError(f"iterations must be an integer >= 0, got {iterations!r}")
         out = [x]
         for _ in range(int(iterations)):
-            x = self._read_once(x, memory)
-            out.append(x)
+            read = self._read_once(x, memory)
+            out.append(read)
+            x = (read > 0.5).to(read.dtype) if binary_feedback else read
         out = [o[0] for o in out] if single else out
         return out if trace else out[-1]
 
@@ -88,6 +91,12 @@ class ImageModel(nn.Module):
         terms = self.bound(x)
         nll = -terms["recon"] + terms["kl"]
         return {**terms, "nll": nll, "nll_episode": nll + terms["kl_memory"][:, None] / x.shape[1]}
+
+    def training_loss(self, x: torch.Tensor):
+        """(loss to minimise, terms): the mean negative episode bound per image, and the terms of
+        :meth:`negative_bound`. Models that train with more than the bound override it."""
+        terms = self.negative_bound(x)
+        return terms["nll_episode"].mean(), terms
 
     def fit(self, images, **kwargs):
         """Train on grey-level ``images`` (see :func:`kanerva.nn.fit` for the arguments)."""

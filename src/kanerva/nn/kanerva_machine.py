@@ -103,12 +103,14 @@ class KanervaMachine(ImageModel):
         mu_z, _ = self.code_head(torch.cat([h, self.memory.read_mean(memory, w)], -1))
         return torch.sigmoid(self._decode(mu_z))
 
-    def read(self, queries, memory: MemoryState, iterations: int = 1, trace: bool = False):
+    def read(self, queries, memory: MemoryState, iterations: int = 1, trace: bool = False,
+             binary_feedback: bool = True):
         """Read images for ``queries`` (T, 28, 28) from a memory of one episode, or (B, T, 28, 28)
-        from B memories, ``iterations`` times, each feeding the previous read (pixel
-        probabilities) back as the query. Returns pixel probabilities shaped like ``queries``, or
-        with ``trace`` the list [queries, read 1, ..., read n]."""
-        return self._iterate(queries, memory, iterations, trace)
+        from B memories, ``iterations`` times, each feeding the previous read back as the query
+        (thresholded at 0.5 with ``binary_feedback``, else as pixel probabilities). Returns pixel
+        probabilities shaped like ``queries``, or with ``trace`` the list [queries, read 1, ...,
+        read n]."""
+        return self._iterate(queries, memory, iterations, trace, binary_feedback)
 
     @torch.no_grad()
     def sample(self, memory: MemoryState, n: int, generator: torch.Generator | None = None) -> torch.Tensor:

@@ -63,23 +63,26 @@ def save_image_grid(grid, path, row_labels=None, col_labels=None, title=None) ->
     _save(image_grid_figure(grid, row_labels, col_labels, title), path, plt)
 
 
-def curves_figure(panels, xlabel: str = "", ylabel: str = "", logy: bool = False):
-    """Side-by-side line plots: ``panels`` is a list of ``(title, {label: (x, y)})``."""
+def curves_figure(panels, xlabel: str = "", ylabel: str = "", yscale: str = "linear"):
+    """Side-by-side line plots: ``panels`` is a list of ``(title, {label: (x, y)})``; ``yscale``
+    "linear", "log" or "symlog" (linear below 0.1, for error rates that reach 0)."""
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False)
     for ax, (title, curves) in zip(axes[0], panels):
         for label, (x, y) in curves.items():
             ax.plot(x, y, "o-", ms=3, label=label)
         ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-        if logy:
-            ax.set_yscale("log")
+        if yscale == "symlog":
+            ax.set_yscale("symlog", linthresh=0.1)
+        elif yscale != "linear":
+            ax.set_yscale(yscale)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def save_curves(panels, path, xlabel: str = "", ylabel: str = "", logy: bool = False) -> None:
+def save_curves(panels, path, xlabel: str = "", ylabel: str = "", yscale: str = "linear") -> None:
     """Draw :func:`curves_figure` to the PNG ``path``.
 
     >>> import os, tempfile
@@ -89,4 +92,4 @@ def save_curves(panels, path, xlabel: str = "", ylabel: str = "", logy: bool = F
     True
     """
     plt = _pyplot()
-    _save(curves_figure(panels, xlabel, ylabel, logy), path, plt)
+    _save(curves_figure(panels, xlabel, ylabel, yscale), path, plt)

@@ -94,7 +94,7 @@ def fit(model, images, *, steps: int = 1000, episode: int = 32, batch: int = 4, 
     bar = tqdm(range(1, steps + 1), desc=f"training {model.kind}", unit="step", disable=not progress, leave=False)
     for step in bar:
         x = sampler.sample()
-        loss = model.negative_bound(x)["nll_episode"].mean()
+        loss, terms = model.training_loss(x)
         if not torch.isfinite(loss):
             raise FloatingPointError(f"the bound became {loss.item()} at step {step}: lower the learning rate "
                                      f"(lr={lr}) or the episode length")
@@ -102,7 +102,7 @@ def fit(model, images, *, steps: int = 1000, episode: int = 32, batch: int = 4, 
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         optimiser.step()
-        running += loss.item()
+        running += terms["nll_episode"].mean().item()
         if step % log_every == 0 or step == steps:
             n = log_every if step % log_every == 0 else step % log_every
             history.append({"step": step, "nll_episode": running / n, "seconds": time.perf_counter() - start})
