@@ -1,7 +1,11 @@
 """VAE vs Kanerva Machine vs Dynamic Kanerva Machine: bounds, iterative reading, samples, cost.
 
-    flock /tmp/kanerva-bench.lock python -m benchmarks.nn_machines                 # full run
-    python -m benchmarks.nn_machines --quick                                       # smoke test
+    python -m benchmarks.nn_machines --part train                                 # bounds, reading, samples
+    flock /tmp/kanerva-bench.lock python -m benchmarks.nn_machines --part speed   # timings (merged in)
+    python -m benchmarks.nn_machines --quick                                      # smoke test
+
+Parts 1-4 are correctness runs (their numbers do not depend on the machine's load); part 5 is a
+timing run and goes under the lock. ``--part all`` does everything in one process.
 
 One budget for every model: ``--steps`` Adam steps (lr 1e-3) of 128 freshly binarized training
 images each (B = 128 / T episodes of T images; the VAE sees the same 128 images as one batch),
@@ -27,6 +31,7 @@ Trained models go to ~/.cache/kanerva/nn-benchmark/ (not part of the repository)
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 from pathlib import Path
@@ -34,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ._util import markdown_table, write_json
+from ._util import RESULTS, markdown_table, write_json
 
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 IMAGES_PER_STEP = 128
@@ -98,6 +103,7 @@ def main(argv=None) -> None:
     parser.add_argument("--latent", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="30 steps, MNIST, T = 8 and 32")
+    parser.add_argument("--part", choices=["all", "train", "speed"], default="all")
     args = parser.parse_args(argv)
     if args.quick:
         args.steps, args.data, args.episodes = 30, ["mnist"], [8, 32]
@@ -109,17 +115,27 @@ def main(argv=None) -> None:
 
     cache = data_home() / "nn-benchmark" / f"steps{args.steps}-latent{args.latent}-seed{args.seed}"
     cache.mkdir(parents=True, exist_ok=True)
+    result_name = "nn_machines" + ("_quick" if args.quick else "")
+    previous = RESULTS / f"{result_name}.json"
+    old = json.loads(previous.read_text()) if previous.exists() else {}
     load_before = os.getloadavg()
     out = {"steps": args.steps, "images_per_step": IMAGES_PER_STEP, "latent": args.latent, "hidden": 256,
-           "memory_rows": 32, "threads": 1, "binarization": "dynamic", "bounds": [], "denoise": [], "speed": {}}
+           "memory_rows": 32, "threads": 1, "binarization": "dynamic", "bounds": [], "denoise": [],
+           "speed": old.get("speed", {})}
+    if args.part == "speed":
+        out = {**old, "speed": {}} if old else out
 
-    # 5. cost first, while nothing else of ours runs
-    mnist_train, _ = _data("mnist")
-    speed = {name: _step_speed(name, mnist_train, latent=args.latent) for name in ("vae", "km", "dkm")}
-    out["speed"] = {"images_per_second": speed, "km_over_vae_step_time": speed["vae"] / speed["km"],
-                    "dkm_over_vae_step_time": speed["vae"] / speed["dkm"]}
-    print(markdown_table(["model", "images/s (1 thread)", "step time / VAE"],
-                         [[m, f"{s:.0f}", f"{speed['vae'] / s:.2f}"] for m, s in speed.items()]), flush=True)
+    if args.part in ("all", "speed"):  # 5. cost first, while nothing else of ours runs
+        mnist_train, _ = _data("mnist")
+        speed = {m: _step_speed(m, mnist_train, latent=args.latent) for m in ("vae", "km", "dkm")}
+        out["speed"] = {"images_per_second": speed, "km_over_vae_step_time": speed["vae"] / speed["km"],
+                        "dkm_over_vae_step_time": speed["vae"] / speed["dkm"],
+                        "load_average": [load_before[0], os.getloadavg()[0]]}
+        print(markdown_table(["model", "images/s (1 thread)", "step time / VAE"],
+                             [[m, f"{s:.0f}", f"{speed['vae'] / s:.2f}"] for m, s in speed.items()]), flush=True)
+        if args.part == "speed":
+            print(f"wrote {write_json(result_name, out)}")
+            return
 
     models = {}
     for data in args.data:
@@ -160,13 +176,13 @@ def main(argv=None) -> None:
             save_image_grid(np.stack(rows), IMG / f"nn_samples_{data}.png", row_labels=labels,
                             title=f"{data}: written episode, then samples (KM, DKM: memory-conditional prior)")
     load_after = os.getloadavg()
-    out["load_average_before"], out["load_average_after"] = load_before, load_after
+    out["train_load_average"] = [load_before, load_after]
 
     rows = [[r["data"], r["model"], r["episode"], f"{r['nll_nats']:.2f}", f"{r['nll_episode_nats']:.2f}",
              f"{r['kl_memory_per_image']:.2f}"] for r in out["bounds"]]
     print(markdown_table(["data", "model", "T", "memory-conditional", "episode bound", "KL(M)/T"], rows))
     print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
-    path = write_json("nn_machines" + ("_quick" if args.quick else ""), out)
+    path = write_json(result_name, out)
     print(f"wrote {path}")
     if not args.quick and "mnist" in args.data:
         curves = {}

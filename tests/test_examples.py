@@ -23,6 +23,7 @@ EXPECTED = {
     "capacity.py": ["BSC   n=10: 0/0/0  n=20: 0/0/0", "MAP   n=10: 0/0/0  n=20: 0/0/0",
                     "HRR   n=10: 0/0/0  n=20: 0/0/0", "FHRR  n=10: 0/0/0  n=20: 0/0/0"],
     "random_indexing.py": ["nearest word in the same group", "tea     ~ "],
+    "kanerva_machine.py": ["VAE test bound", "KM  memory-conditional bound", "wrote 16 digits; bit error"],
 }
 
 
