@@ -84,29 +84,33 @@ def main(argv=None) -> None:
     if args.part in ("all", "speed"):
         speed = {str(h): {form: _speed(h, form) for form in ("matrix", "attention")} for h in args.hidden}
         speed["load_average"] = [os.getloadavg()[0], load_before[0]]
-    runs = old.get("runs", []) if args.part == "speed" else []
+    # a run replaces the earlier run of the same (model, R); the others are kept, each with its steps
+    runs = [r for r in old.get("runs", []) if args.part == "speed"
+            or not (r["hidden"] in args.hidden and r["model"] in args.models)]
     for hidden in (args.hidden if args.part != "speed" else []):
         for model_name in args.models:
             torch.manual_seed(args.seed)
             model = make_retrieval_model(model_name, hidden=hidden)
             result = train_retrieval(model, steps=args.steps, eval_every=args.eval_every, seed=args.seed)
             result["paper_error_percent"] = PAPER.get(hidden, {}).get(model_name)
+            result["load_average"] = os.getloadavg()
             runs.append(result)
             print(f"{model_name:12s} R={hidden:3d}: test error {100 * result['test_error']:6.2f}%  "
                   f"(paper {result['paper_error_percent']}%), {result['seconds']:.0f} s", flush=True)
     load_after = os.getloadavg()
 
+    runs.sort(key=lambda r: (r["hidden"], ["fastweights", "lstm", "irnn"].index(r["model"])))
     rows = [[r["model"], r["hidden"], f"{100 * r['test_error']:.2f}", r["paper_error_percent"],
-             f"{100 * r['valid_error']:.2f}", r["best_step"], f"{r['seconds']:.0f}"] for r in runs]
-    print(markdown_table(["model", "R", "test error %", "paper %", "valid error %", "best step", "seconds"], rows))
+             f"{100 * r['valid_error']:.2f}", r["steps"], r["best_step"], f"{r['seconds']:.0f}",
+             f"{r['load_average'][0]:.1f}" if "load_average" in r else ""] for r in runs]
+    print(markdown_table(["model", "R", "test error %", "paper %", "valid error %", "steps", "best step", "seconds",
+                          "load"], rows))
     srows = [[h, f"{s['matrix']:.1f}", f"{s['attention']:.1f}", f"{s['attention'] / s['matrix']:.2f}"]
              for h, s in speed.items() if h != "load_average"]
     print(markdown_table(["R", "matrix it/s", "attention it/s", "attention / matrix"], srows))
     print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
-    train_load = [load_before, load_after] if args.part != "speed" else old.get("train_load_average")
-    path = write_json(name, {
-        "steps": args.steps if args.part != "speed" else old.get("steps"), "batch": 128, "lr": 1e-3, "pairs": 4,
-        "threads": 1, "runs": runs, "speed_iterations_per_second": speed, "train_load_average": train_load})
+    path = write_json(name, {"batch": 128, "lr": 1e-3, "pairs": 4, "threads": 1, "runs": runs,
+                             "speed_iterations_per_second": speed})
     print(f"wrote {path}")
     if not args.quick and args.part != "speed":
         from kanerva.nn.plots import save_curves
@@ -114,7 +118,7 @@ def main(argv=None) -> None:
         panels = []
         for hidden in args.hidden:
             curves = {r["model"]: ([h["step"] for h in r["history"]], [100 * h["valid_error"] for h in r["history"]])
-                      for r in runs if r["hidden"] == hidden}
+                      for r in runs if r["hidden"] == hidden and r.get("history")}
             panels.append((f"R = {hidden}: validation error", curves))
         IMG.mkdir(parents=True, exist_ok=True)
         save_curves(panels, IMG / "nn_fastweights.png", xlabel="training step", ylabel="error %", yscale="symlog")

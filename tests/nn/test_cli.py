@@ -88,3 +88,13 @@ def test_fastweights_train_reports_test_error(tmp_path):
     report = json.loads(out.output.strip().splitlines()[-1])
     assert 0.0 <= report["test_error"] <= 1.0 and report["model"] == "irnn" and report["hidden"] == 8
     assert (tmp_path / "irnn.kanerva").exists()
+
+
+def test_missing_fashion_mnist_names_the_fetch_command(tmp_path, monkeypatch):
+    import kanerva.datasets.digits as digits
+
+    monkeypatch.setenv("KANERVA_DATA", str(tmp_path))
+    monkeypatch.setattr(digits, "_FASHION_SYSTEM", tmp_path / "nowhere")
+    out = _run("machine", "train", "--model", "vae", "--data", "fashion", "--steps", "1", "-o", tmp_path / "x")
+    assert out.exit_code == 1 and "make fashion-mnist" in out.output
+    assert not (tmp_path / "x").exists()

@@ -80,7 +80,13 @@ def denoise_experiment(model, images, noise: str, *, episode: int | None = None,
 
 def denoise_grid(result: dict, rows: int = 6, columns=(0, 1, 2, 3, 5, 10, 20)):
     """Images (rows, 1 + len(columns), 28, 28) for a figure: the written image, then the reads at
-    the chosen iterations (0 = the corrupted query), and the column labels."""
+    the chosen iterations (0 = the corrupted query), and the column labels.
+
+    >>> r = {"reads": np.zeros((4, 1, 3, 28, 28)), "targets": np.zeros((1, 3, 28, 28))}
+    >>> grid, labels = denoise_grid(r, rows=2, columns=(0, 1, 3, 5))
+    >>> grid.shape, labels
+    ((2, 4, 28, 28), ['written', 'query', 'read 1', 'read 3'])
+    """
     reads, targets = result["reads"], result["targets"]
     columns = [c for c in columns if c < len(reads)]
     flat_reads = reads.reshape(len(reads), -1, 28, 28)[:, :rows]

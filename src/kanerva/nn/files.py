@@ -64,6 +64,18 @@ def load_model(path: str | os.PathLike, kinds: tuple[str, ...] | None = None, de
     ------
     kanerva.io.ModelFileError
         Not a kanerva file, a file of another kind, a damaged or inconsistent file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kanerva.nn import make_retrieval_model
+    >>> path = os.path.join(tempfile.mkdtemp(), "lstm.kanerva")
+    >>> save_model(make_retrieval_model("lstm", hidden=4), path)
+    >>> try:
+    ...     load_model(path, kinds=("vae", "km", "dkm"))
+    ... except ModelFileError as err:
+    ...     print(str(err).split(": ", 1)[1])
+    holds a 'lstm' model, expected a kanerva.nn model of kind vae / km / dkm
     """
     header = read_header(path)
     found = header["kanerva.kind"]

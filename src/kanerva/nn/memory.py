@@ -33,7 +33,12 @@ from torch import nn
 
 class MemoryState(NamedTuple):
     """A batch of memory distributions MN(mean, cov, I): mean (B, K, C), cov (B, K, K),
-    logdet (B,) = log det cov."""
+    logdet (B,) = log det cov.
+
+    >>> state = GaussianMemory(rows=3, code=2).prior(batch=4)
+    >>> tuple(state.episode(1).mean.shape), round(state.logdet[0].item(), 4)
+    ((1, 3, 2), 0.0)
+    """
 
     mean: torch.Tensor
     cov: torch.Tensor

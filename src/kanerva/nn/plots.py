@@ -33,7 +33,13 @@ def _save(fig, path, plt) -> None:
 
 
 def image_grid_figure(grid, row_labels=None, col_labels=None, title=None):
-    """A matplotlib figure of images ``grid`` (rows, cols, 28, 28), grey levels in [0, 1]."""
+    """A matplotlib figure of images ``grid`` (rows, cols, 28, 28), grey levels in [0, 1].
+
+    >>> fig = image_grid_figure(np.zeros((1, 2, 28, 28)), col_labels=["a", "b"])
+    >>> len(fig.axes)
+    2
+    >>> _pyplot().close(fig)
+    """
     plt = _pyplot()
     grid = np.asarray(grid, dtype=np.float32)
     if grid.ndim != 4 or grid.shape[2:] != (28, 28):
@@ -65,7 +71,13 @@ def save_image_grid(grid, path, row_labels=None, col_labels=None, title=None) ->
 
 def curves_figure(panels, xlabel: str = "", ylabel: str = "", yscale: str = "linear"):
     """Side-by-side line plots: ``panels`` is a list of ``(title, {label: (x, y)})``; ``yscale``
-    "linear", "log" or "symlog" (linear below 0.1, for error rates that reach 0)."""
+    "linear", "log" or "symlog" (linear below 0.1, for error rates that reach 0).
+
+    >>> fig = curves_figure([("a", {"x": ([0, 1], [0.0, 1.0])}), ("b", {})], yscale="symlog")
+    >>> len(fig.axes)
+    2
+    >>> _pyplot().close(fig)
+    """
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False)
     for ax, (title, curves) in zip(axes[0], panels):
@@ -77,7 +89,8 @@ def curves_figure(panels, xlabel: str = "", ylabel: str = "", yscale: str = "lin
         elif yscale != "linear":
             ax.set_yscale(yscale)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        if curves:
+            ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
