@@ -6,17 +6,18 @@ p(M) prod_t p(y_t) p(z_t | y_t, M) p(x_t | z_t) (their eq. 2): a memory M ~ MN(R
 learned keys A gives the weights w_t = A^T y_t, a code z_t ~ N(w_t^T M, sigma^2 I) read from
 memory, and Bernoulli pixels from the decoder.
 
-Inference (their section 3.2-3.3): q(y_t | x_t) from the encoder; writing is the closed-form
-Bayesian update of the memory with the episode's bottom-up codes at the addresses of the means of
-q(y_t | x_t), giving q(M | X); reading combines bottom-up and top-down: q(z_t | x_t, y_t, M) is
-a Gaussian computed from the encoder's features and the read w_t^T R. The episode's bound
+Inference (their section 3.2-3.3): q(y_t | x_t) from the encoder gives each image its address
+y_t (one sample, used for writing and reading); writing is the closed-form Bayesian update of the
+memory with the episode's bottom-up codes at those addresses, giving q(M | X, Y); reading combines
+bottom-up and top-down: q(z_t | x_t, y_t, M) is a Gaussian computed from the encoder's features and
+the read w_t^T R. (``write`` and ``read`` outside training use the mean address.) The episode's bound
 (their eq. 5) is
 
     sum_t { E log p(x_t | z_t) - KL(q(y_t|x_t) || p(y_t)) - E_M KL(q(z_t|.) || p(z_t|y_t, M)) }
-    - KL(q(M | X) || p(M)),
+    - KL(q(M | X, Y) || p(M)),
 
 with E_M taken in closed form (w^T U w enters as extra variance). Everything written into the
-memory is a function of X, so this is a true lower bound on log p(X).
+memory is a function of X and Y, so this is a true lower bound on log p(X).
 """
 
 from __future__ import annotations
@@ -75,15 +76,14 @@ class KanervaMachine(ImageModel):
         if device is not None:
             self.to(device)
 
-    def _write_codes(self, h: torch.Tensor) -> MemoryState:
-        mu_y, _ = self.address_head(h)
-        return self.memory.write(self.memory.prior(h.shape[0]), self.write_head(h), mu_y @ self.keys)
+    def _write_codes(self, h: torch.Tensor, w: torch.Tensor) -> MemoryState:
+        return self.memory.write(self.memory.prior(h.shape[0]), self.write_head(h), w)
 
     def bound(self, x: torch.Tensor) -> dict:
         h = self._features(x)
-        state = self._write_codes(h)
         mu_y, log_std_y = self.address_head(h)
-        w = reparameterize(mu_y, log_std_y) @ self.keys
+        w = reparameterize(mu_y, log_std_y) @ self.keys     # one address per image, for writing and reading
+        state = self._write_codes(h, w)
         mu_z, log_std_z = self.code_head(torch.cat([h, self.memory.read_mean(state, w)], -1))
         z = reparameterize(mu_z, log_std_z)
         b, t = x.shape[:2]
@@ -94,7 +94,8 @@ class KanervaMachine(ImageModel):
     def write(self, images) -> MemoryState:
         """q(M | X): the memory after writing episodes of binary images (T, 28, 28) or (B, T, 28, 28)."""
         with torch.no_grad():
-            return self._write_codes(self._features(self.as_episodes(images)))
+            h = self._features(self.as_episodes(images))
+            return self._write_codes(h, self.address_head(h)[0] @ self.keys)
 
     @torch.no_grad()
     def _read_once(self, x: torch.Tensor, memory: MemoryState) -> torch.Tensor:
