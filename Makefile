@@ -35,8 +35,9 @@ $(BENCH): $(DEV)
 
 bench-install: $(BENCH)
 
-# every benchmark (about 45 minutes); tables go to docs/benchmarks.md by hand
-BENCHMARKS := core langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh
+# every benchmark (about 45 minutes, and some 4 hours more for the two nn_ trainings on 2 shared
+# cores); tables go to docs/benchmarks.md and docs/benchmarks/ by hand
+BENCHMARKS := core langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh nn_fastweights nn_machines
 
 bench: $(BENCH)
 	for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b || exit 1; done

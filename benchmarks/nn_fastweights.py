@@ -109,6 +109,16 @@ def main(argv=None) -> None:
              for h, s in speed.items() if h != "load_average"]
     print(markdown_table(["R", "matrix it/s", "attention it/s", "attention / matrix"], srows))
     print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    # merge with the file as it is now (another part may have written it meanwhile)
+    now = json.loads(previous.read_text()) if previous.exists() else {}
+    if args.part == "train":
+        speed = now.get("speed_iterations_per_second", {})
+    if args.part == "speed":
+        runs = now.get("runs", runs)
+    else:
+        done = {(r["model"], r["hidden"]) for r in runs}
+        runs = runs + [r for r in now.get("runs", []) if (r["model"], r["hidden"]) not in done]
+        runs.sort(key=lambda r: (r["hidden"], ["fastweights", "lstm", "irnn"].index(r["model"])))
     path = write_json(name, {"batch": 128, "lr": 1e-3, "pairs": 4, "threads": 1, "runs": runs,
                              "speed_iterations_per_second": speed})
     print(f"wrote {path}")

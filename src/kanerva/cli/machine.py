@@ -172,14 +172,16 @@ def denoise(path, data, noise, iterations, episodes, seed, plot_path, as_json, d
             save_image_grid(grid, plot_path, col_labels=labels, title=f"{model.kind}: {noise}")
         except (ImportError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
-    curve = {k: result[k] for k in ("model", "noise", "episode", "episodes", "iterations", "bit_error", "energy")}
+    curve = {k: result[k] for k in ("model", "noise", "episode", "episodes", "iterations", "bit_error", "energy",
+                                    "ink", "blank_bit_error")}
     if as_json:
         click.echo(json.dumps(curve))
         return
-    click.echo(f"{model.kind}, {noise}: bit error of the read vs iteration (0 = the corrupted query)")
+    click.echo(f"{model.kind}, {noise}: bit error of the read vs iteration (0 = the corrupted query); "
+               f"an all-blank image would score {100 * result['blank_bit_error']:.2f}%")
     for i, err in zip(result["iterations"], result["bit_error"]):
         energy = f"  energy {result['energy'][i]:.2f}" if result["energy"] else ""
-        click.echo(f"  {i:3d}  {100 * err:6.2f}%{energy}")
+        click.echo(f"  {i:3d}  {100 * err:6.2f}%  ink {100 * result['ink'][i]:5.2f}%{energy}")
 
 
 @machine.command()

@@ -3,7 +3,7 @@
 - :class:`VAE`: the variational autoencoder baseline (Kingma & Welling 2014), Bernoulli pixels.
 - :class:`KanervaMachine`: the generative distributed memory of Wu, Wayne, Graves & Lillicrap
   (ICLR 2018): a matrix-variate Gaussian memory written by a closed-form Bayesian update.
-- :class:`DynamicKanervaMachine`: Wu, Wayne, Lillicrap et al. (NeurIPS 2018): least-squares
+- :class:`DynamicKanervaMachine`: Wu, Wayne, Gregor & Lillicrap (NeurIPS 2018): least-squares
   addressing and iterative (attractor) reading that cleans corrupted queries.
 - :class:`FastWeightsRNN` and the :class:`LSTMClassifier` / :class:`IRNNClassifier` baselines for
   the associative retrieval task of Ba, Hinton, Mnih, Leibo & Ionescu (NeurIPS 2016).

@@ -52,7 +52,9 @@ def denoise_experiment(model, images, noise: str, *, episode: int | None = None,
     Returns
     -------
     dict with ``bit_error`` (mean over images, per iteration 0..n), ``energy`` (DKM: mean Lyapunov
-    energy per iteration, else None) and arrays ``targets`` (E, T, 28, 28), ``reads``
+    energy per iteration, else None), ``ink`` (fraction of pixels read as 1, per iteration: a read
+    that fades towards a blank image shows here), ``blank_bit_error`` (the bit error of an all-0
+    image, for reference) and arrays ``targets`` (E, T, 28, 28), ``reads``
     (n + 1, E, T, 28, 28) for pictures.
 
     Examples
@@ -75,6 +77,8 @@ def denoise_experiment(model, images, noise: str, *, episode: int | None = None,
     energy = [model.energy(r, memory).mean().item() for r in reads] if hasattr(model, "energy") else None
     return {"model": model.kind, "noise": noise, "episode": episode, "episodes": int(episodes),
             "iterations": list(range(len(reads))), "bit_error": errors, "energy": energy,
+            "ink": [(r > 0.5).float().mean().item() for r in reads],
+            "blank_bit_error": bit_error(torch.zeros_like(targets), targets).mean().item(),
             "targets": targets.cpu().numpy(), "reads": torch.stack(reads).cpu().numpy()}
 
 
