@@ -45,11 +45,12 @@ def main() -> None:
     rows, out = [], {"exact_seconds": t_exact, "n_items": len(items), "n_queries": len(queries), "methods": []}
     for method, kw in settings:
         t = time.perf_counter()
-        mips = AsymmetricLSH(64, method=method, seed=0, **kw).fit(items)
+        mips = AsymmetricLSH(64, method=method, seed=0, **kw)
+        mips.add(items)
         _, ids = mips.search(queries, 10)
         elapsed = time.perf_counter() - t
         if method == "l2":
-            cands = np.mean([len(c) for c in mips.hasher_.candidates(mips._transform(items[:0], queries)[1])])
+            cands = np.mean([len(c) for c in mips.hasher.candidates(mips._transform(items[:0], queries)[1])])
         else:
             cands = kw["candidates"]
         r = recall(ids, truth)

@@ -22,7 +22,7 @@ from usearch.index import search as usearch_search
 
 import kanerva as kv
 from kanerva.index import ExactIndex
-from kanerva.vsa._bits import hamming_topk
+from kanerva._kernels.bits import hamming_topk
 
 from ._util import best_time, markdown_table, write_json
 
@@ -134,7 +134,7 @@ def run(quick: bool, threads: int) -> dict:
 
 def kernel_check(db, q, threads: int) -> dict:
     """Does LLVM vectorize the xor-popcount loop, and how fast is it on one thread?"""
-    from kanerva.vsa._bits import _topk_scan
+    from kanerva._kernels.bits import _topk_scan
 
     fresh = numba.njit(nogil=True)(_topk_scan.py_func)  # cached code cannot be inspected: recompile
     dist, idx = np.full((1, 10), 2**31 - 1, dtype=np.int32), np.full((1, 10), -1, dtype=np.int64)

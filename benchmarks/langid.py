@@ -45,7 +45,7 @@ from kanerva.apps.langid.corpus import LANGUAGES, iter_chunks, read_corpus, ship
 from kanerva.apps.langid.evaluate import evaluate_texts  # noqa: E402
 from kanerva.apps.langid.model import CHUNK_LINES, DEFAULTS, train_corpus  # noqa: E402
 from kanerva.encoders.ngram_counts import CountsSum  # noqa: E402
-from kanerva.learn.ngram_classifier import count_and_locate, count_chunk  # noqa: E402
+from kanerva.learn.ngram_chunks import count_and_locate, count_chunk  # noqa: E402
 
 from ._util import RESULTS, markdown_table, write_json  # noqa: E402
 

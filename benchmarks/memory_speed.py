@@ -73,13 +73,14 @@ def _warm() -> None:
     from kanerva.memory import DenseAssociativeMemory, Hopfield, ModernHopfield, SparseDistributedMemory
 
     x = np.array([[1, -1, 1, -1], [1, 1, -1, -1]], dtype=np.int8)
-    for mem in (Hopfield(4), DenseAssociativeMemory(4, interaction="exp"), ModernHopfield()):
-        mem.write(x if not isinstance(mem, ModernHopfield) else x.astype(np.float32))
-        mem.read(x, steps=1) if not isinstance(mem, ModernHopfield) else mem.read(x.astype(np.float32))
+    for mem in (Hopfield(4), DenseAssociativeMemory(4, interaction="exp"), ModernHopfield(4)):
+        data = x if not isinstance(mem, ModernHopfield) else x.astype(np.float32)
+        mem.write(data)
+        mem.read(data, steps=1)
     s = kv.BSC(64)
     sdm = SparseDistributedMemory(s, locations=10, radius=30)
     sdm.write(s.random(2))
-    sdm.read(s.random(2))
+    sdm.read(s.random(2), steps=1)
     tx = torch.from_numpy(x.astype(np.float32))
     torchhd.memory.hopfield(tx, tx), torchhd.memory.modern_hopfield(tx, tx), torchhd.memory.attention(tx, tx, tx)
 
@@ -136,11 +137,11 @@ def run_one(case: str, impl: str, cfg: dict) -> dict:
         if impl == "kanerva":
             from kanerva.memory import ModernHopfield
 
-            mem = ModernHopfield(beta=beta)
+            mem = ModernHopfield(cfg["n"], beta=beta)
             mem.write(x)
 
             def fn():
-                return mem.read(cues)
+                return mem.read(cues, steps=1)  # one update, as attention
         else:
             import torchhd
 
@@ -196,7 +197,7 @@ def _run_sdm(impl: str, cfg: dict) -> dict:
     write_s = best_time(build, repeat=5, warmup=0)
     if impl == "kanerva":
         def read():
-            return s.to_bits(sdm.read(reads))
+            return s.to_bits(sdm.read(reads, steps=1))  # one read, as torchhd
     else:
         def read():
             return (sdm.read(t_reads).sign() < 0).numpy().astype(np.uint8)

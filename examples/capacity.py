@@ -1,8 +1,14 @@
-"""How many items fit: read-back errors of a set, a sequence and a hash table as they grow.
+"""
+How many items fit in one hypervector
+=====================================
 
+Read-back errors of a set, a sequence and a hash table as they grow, in each of the four models.
 Each structure is one hypervector; past its capacity the cleanup starts to confuse items.
-Run: python examples/capacity.py [dim] [sizes, comma-separated] [number of symbols]
-     python examples/capacity.py 10000 50,100,200,400 1000   (the table in docs/benchmarks.md)
+
+Other settings come from the command line (dimension, sizes, number of symbols)::
+
+    python examples/capacity.py [dim] [sizes, comma-separated] [number of symbols]
+    python examples/capacity.py 10000 50,100,200,400 1000   # the table in docs/benchmarks/structures.md
 """
 
 import sys
@@ -18,7 +24,7 @@ n_symbols = int(sys.argv[3]) if len(sys.argv) > 3 else 200
 
 print(f"D = {dim}, {n_symbols} symbols; errors = wrong members (set), wrong items (sequence), wrong values (table)")
 for name, model in kv.MODELS.items():
-    space = model(dim, seed=3)
+    space = model(model.round_dim(dim), seed=3)  # MBAT, VTB: the nearest square; SBC: whole blocks
     symbols = kv.Codebook(space, [f"s{i}" for i in range(n_symbols)])
     values = kv.Codebook(space, [f"v{i}" for i in range(n_symbols)])
     rng = np.random.default_rng(0)

@@ -1,7 +1,12 @@
-"""Sets, multisets, sequences, pairs, graphs, records and tables, each one hypervector.
+"""
+Data structures, each one hypervector
+=====================================
 
-The same lines work with kv.BSC, kv.MAP, kv.HRR or kv.FHRR.
-Run: python examples/data_structures.py [bsc|map|hrr|fhrr]
+Sets, multisets, sequences, pairs, graphs, records and tables, each one hypervector. The same
+lines work with ``kv.BSC``, ``kv.MAP``, ``kv.HRR`` or ``kv.FHRR``; the model comes from the command
+line (BSC without one)::
+
+    python examples/data_structures.py [bsc|map|hrr|fhrr]
 """
 
 import sys

@@ -1,13 +1,17 @@
-"""What is the dollar of Mexico? (Kanerva 2010) -- in each of the four models.
+"""
+What is the dollar of Mexico?
+=============================
 
-Run: python examples/dollar_of_mexico.py
+Kanerva's (2010) analogy by binding and unbinding records, in each of the seven models: the
+record of the USA binds its name and its money, so does Mexico's; unbinding the dollar through
+both records answers "peso".
 """
 
 import kanerva as kv
 from kanerva.apps.analogy import analogy, dollar_of_mexico
 
-for model in (kv.BSC, kv.MAP, kv.HRR, kv.FHRR):
-    space = model(10_000, seed=7)
+for model in kv.MODELS.values():
+    space = model(model.round_dim(10_000), seed=7)
     symbol, sim = dollar_of_mexico(space, with_capital=True)
     print(f"{model.__name__:5s} the dollar of Mexico is {symbol} (similarity {sim:.2f})")
 

@@ -1,7 +1,9 @@
-"""Random indexing (Kanerva, Kristoferson & Holst 2000; Sahlgren et al. 2008): words used
-alike get similar context vectors, learned in one pass over a small text.
+"""
+Random indexing: word meaning from context
+==========================================
 
-Run: python examples/random_indexing.py
+Random indexing (Kanerva, Kristoferson & Holst 2000; Sahlgren et al. 2008): words used alike get
+similar context vectors, learned in one pass over a small text shipped with the examples.
 """
 
 import json
@@ -9,8 +11,12 @@ from pathlib import Path
 
 from kanerva.encoders.random_indexing import RandomIndexing, group_agreement, tokenize
 
-TEXT = Path(__file__).parent / "data" / "village.txt"
-_WORDS = json.loads((Path(__file__).parent / "data" / "village_groups.json").read_text())  # the word groups and stopwords
+try:
+    DATA = Path(__file__).parent / "data"
+except NameError:  # sphinx-gallery runs the script in its own folder, without __file__
+    DATA = Path("data")
+TEXT = DATA / "village.txt"
+_WORDS = json.loads((DATA / "village_groups.json").read_text())  # the word groups and stopwords
 STOPWORDS = _WORDS["stopwords"]
 GROUPS = _WORDS["groups"]
 

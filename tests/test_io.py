@@ -1,5 +1,13 @@
 """Model files: atomic, safe (safetensors, no pickle) and reproducible."""
 
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
+import warnings
+
 import numpy as np
 import pytest
 from safetensors.numpy import load as st_load
@@ -45,15 +53,90 @@ def test_a_changed_array_byte_is_refused(tmp_path):
         assert st_load(bytes(bad))["table"].shape == (64,)
         with pytest.raises(io.ModelFileError, match="checksum"):
             io.load(tmp_path / "bad.kanerva", "test-model", 1)
-    # a file without a checksum (written before it was added) still loads
+
+
+def _rewrite_header(raw: bytes, change) -> bytes:
     n = int.from_bytes(raw[:8], "little")
-    header = __import__("json").loads(raw[8 : 8 + n])
-    del header["__metadata__"]["kanerva.sha256"]
-    text = __import__("json").dumps(header).encode()
+    header = json.loads(raw[8 : 8 + n])
+    change(header["__metadata__"])
+    text = json.dumps(header).encode()
     text += b" " * (-len(text) % 8)
-    (tmp_path / "old.kanerva").write_bytes(len(text).to_bytes(8, "little") + text + bytes(raw[8 + n :]))
-    arrays, _ = io.load(tmp_path / "old.kanerva", "test-model", 1)
-    assert np.array_equal(arrays["table"], np.linspace(-1, 1, 64, dtype=np.float32))
+    return len(text).to_bytes(8, "little") + text + raw[8 + n :]
+
+
+def test_the_checksum_covers_the_header(tmp_path):
+    path = _saved(tmp_path)
+    raw = path.read_bytes()
+    (tmp_path / "h.kanerva").write_bytes(_rewrite_header(raw, lambda m: m.update({"kanerva.meta": '{"dim": 65}'})))
+    with pytest.raises(io.ModelFileError, match="checksum"):
+        io.load(tmp_path / "h.kanerva", "test-model", 1)
+    # a single-bit flip at every byte of the header (a different bit at each) is refused, or loads
+    # the same file
+    n = int.from_bytes(raw[:8], "little")
+    want = io.load(path, "test-model", 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no flip may pass as an unprotected old file either
+        for at in range(8, 8 + n):
+            for bit in (at % 8,):
+                bad = bytearray(raw)
+                bad[at] ^= 1 << bit
+                (tmp_path / "b.kanerva").write_bytes(bytes(bad))
+                try:
+                    got = io.load(tmp_path / "b.kanerva", "test-model", 1)
+                except io.ModelFileError:
+                    continue
+                assert got[1] == want[1] and np.array_equal(got[0]["table"], want[0]["table"]), (at, bit)
+
+
+def test_files_of_kanerva_0_1_load_with_a_warning(tmp_path):
+    path = _saved(tmp_path)
+    raw = path.read_bytes()
+    n = int.from_bytes(raw[:8], "little")
+    array_only = hashlib.sha256(raw[8 + n :]).hexdigest()
+    (tmp_path / "old.kanerva").write_bytes(_rewrite_header(raw, lambda m: m.update({"kanerva.sha256": array_only})))
+    (tmp_path / "older.kanerva").write_bytes(_rewrite_header(raw, lambda m: m.pop("kanerva.sha256")))
+    for name in ("old.kanerva", "older.kanerva"):
+        with pytest.warns(io.UnprotectedFileWarning, match="save it again"):
+            arrays, _ = io.load(tmp_path / name, "test-model", 1)
+        assert np.array_equal(arrays["table"], np.linspace(-1, 1, 64, dtype=np.float32))
+
+
+def test_special_files_are_not_replaced_and_links_are_written_through(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="not a regular file"):
+        _saved(tmp_path, "fifo")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    with pytest.raises(ValueError, match="not a regular file"):
+        io.save("/dev/null", "test-model", 1, {}, {})
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    with pytest.raises(IsADirectoryError):
+        io.save(tmp_path, "test-model", 1, {}, {})
+    (tmp_path / "versions").mkdir()
+    real = tmp_path / "versions" / "v1.kanerva"
+    link = tmp_path / "current.kanerva"
+    link.symlink_to(real)
+    _saved(tmp_path, "current.kanerva")
+    assert link.is_symlink() and real.is_file()
+    assert io.load(link, "test-model", 1)[1] == {"dim": 64}
+    os.unlink(real)
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere" / "x")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        _saved(tmp_path, "dangling")
+
+
+def test_errors_name_the_target_and_stale_temporaries_go(tmp_path):
+    with pytest.raises(OSError, match="/proc/x.kanerva"):
+        io.save("/proc/x.kanerva", "test-model", 1, {}, {})
+    # a writer killed during a save leaves its temporary file; the next save removes it
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(child.stdout)
+    stale = tmp_path / f".kanerva-{dead}-abc.tmp"
+    stale.write_bytes(b"half")
+    mine = tmp_path / f".kanerva-{os.getpid()}-live.tmp"  # a live writer's file stays
+    mine.write_bytes(b"busy")
+    _saved(tmp_path)
+    assert not stale.exists() and mine.exists()
 
 
 def test_pipes_and_devices_are_refused_without_reading(tmp_path):

@@ -1,6 +1,6 @@
 """kanerva: brain-inspired distributed memory.
 
-Hypervector algebra (BSC, MAP, HRR, FHRR) behind one interface, the data structures built
+Hypervector algebra (BSC, MAP, HRR, FHRR, MBAT, VTB, SBC) behind one interface, the data structures built
 from it, associative memories, and neural hashing and search.
 
 >>> import kanerva as kv
@@ -10,8 +10,8 @@ from it, associative memories, and neural hashing and search.
 """
 
 from .encoders import Codebook
-from .vsa import BSC, FHRR, HRR, MAP, MODELS, Space, space_from_config
+from .vsa import BSC, FHRR, HRR, MAP, MBAT, MODELS, SBC, VTB, Space, space_from_config
 
 __version__ = "0.1.0"
 
-__all__ = ["BSC", "MAP", "HRR", "FHRR", "Space", "MODELS", "space_from_config", "Codebook", "__version__"]
+__all__ = ["BSC", "MAP", "HRR", "FHRR", "MBAT", "VTB", "SBC", "Space", "MODELS", "space_from_config", "Codebook", "__version__"]

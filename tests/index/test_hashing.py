@@ -6,7 +6,7 @@ import pytest
 import kanerva as kv
 from kanerva.index import ExactIndex, FlyHash, SimHash
 from kanerva.index.evaluate import HammingRankingMAP, average_precision, flyhash_map
-from kanerva.vsa._bits import unpack
+from kanerva._kernels.bits import unpack
 
 
 def _reference_fly(fly, x):

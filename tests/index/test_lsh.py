@@ -4,27 +4,32 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from kanerva.index import AsymmetricLSH, L2LSH
+from kanerva.index import AsymmetricLSH, L2Hash, L2LSH
 from kanerva.index.alsh import l2_alsh, sign_alsh, simple_lsh
 
 
 def test_l2lsh_hash_is_the_p_stable_formula():
-    lsh = L2LSH(5, hashes_per_table=3, tables=2, width=1.5, seed=1)
+    h = L2Hash(5, hashes_per_table=3, tables=2, width=1.5, seed=1)
     x = np.random.default_rng(0).normal(size=(4, 5))
-    expected = np.floor((x @ lsh.a.T + lsh.b) / 1.5).reshape(4, 2, 3)
-    assert (lsh.hash(x) == expected).all()
-    assert ((0 <= lsh.b) & (lsh.b < 1.5)).all()
+    expected = np.floor((x @ h.a.T + h.b) / 1.5).reshape(4, 2, 3)
+    assert (h.values(x) == expected).all()
+    assert ((0 <= h.b) & (h.b < 1.5)).all()
+    keys = h.hash(x)
+    assert keys.shape == (4, 2) and keys.dtype == np.uint64
+    y = x.copy()
+    y[1] = x[0]
+    assert (h.hash(y)[1] == keys[0]).all()  # equal values, equal bucket keys
 
 
 def test_l2lsh_collisions_fall_with_distance():
-    lsh = L2LSH(20, hashes_per_table=1, tables=400, width=4.0, seed=2)
+    lsh = L2Hash(20, hashes_per_table=1, tables=400, width=4.0, seed=2)
     rng = np.random.default_rng(1)
     x = rng.normal(size=(1, 20))
     rates = []
     for c in (0.5, 2.0, 8.0):
         step = rng.normal(size=(1, 20))
         y = x + c * step / np.linalg.norm(step)
-        rates.append((lsh.bucket_keys(x) == lsh.bucket_keys(y)).mean())
+        rates.append((lsh.hash(x) == lsh.hash(y)).mean())
     assert rates[0] > rates[1] > rates[2]
     assert abs(rates[0] - 0.90) < 0.06  # p(c=0.5, r=4) = 0.900 (Datar et al. 2004, eq. 1)
 
@@ -78,7 +83,8 @@ def test_alsh_recall_against_exact_mips(method, kwargs, bound):
     data = load_digits().data
     perm = np.random.default_rng(0).permutation(len(data))
     items, queries = data[perm[:1500]], data[perm[1500:1600]]
-    mips = AsymmetricLSH(64, method=method, seed=0, **kwargs).fit(items)
+    mips = AsymmetricLSH(64, method=method, seed=0, **kwargs)
+    mips.add(items)
     ips, ids = mips.search(queries, k=10)
     true = np.argsort(-(queries @ items.T), axis=1, kind="stable")[:, :10]
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ids, true)])
@@ -90,14 +96,30 @@ def test_alsh_recall_against_exact_mips(method, kwargs, bound):
 def test_bad_input():
     with pytest.raises(ValueError, match="method"):
         AsymmetricLSH(4, method="cosine")
-    with pytest.raises(ValueError, match="fit"):
+    with pytest.raises(ValueError, match="empty"):
         AsymmetricLSH(4).search(np.zeros(4), 1)
-    mips = AsymmetricLSH(4).fit(np.eye(4))
+    mips = AsymmetricLSH(4)
+    mips.add(np.eye(4))
     with pytest.raises(ValueError, match=r"shape \(n, 4\)"):
         mips.search(np.zeros(3), 1)
-    with pytest.raises(ValueError, match="at most the 4"):
+    with pytest.raises(ValueError, match="between 1 and the 4"):
         mips.search(np.zeros(4), 5)
     with pytest.raises(ValueError, match="empty"):
         L2LSH(3).search(np.zeros(3), 1)
     with pytest.raises(ValueError, match="width"):
         L2LSH(3, width=0)
+
+
+@pytest.mark.parametrize("method", ["simple", "sign", "l2"])
+def test_alsh_adds_in_steps_like_at_once(method):
+    rng = np.random.default_rng(5)
+    items = rng.normal(size=(300, 8)) * rng.uniform(0.1, 3, size=(300, 1))
+    order = np.argsort(np.linalg.norm(items, axis=1))  # the largest norm comes last: a rehash
+    kw = {"tables": 8, "hashes_per_table": 4} if method == "l2" else {"candidates": 40}
+    once, steps = AsymmetricLSH(8, method=method, **kw), AsymmetricLSH(8, method=method, **kw)
+    once.add(items[order], ids=order)
+    for part in np.array_split(order, 4):
+        steps.add(items[part], ids=part)
+    q = rng.normal(size=(10, 8))
+    for a, b in zip(once.search(q, k=5), steps.search(q, k=5)):
+        np.testing.assert_array_equal(a, b)

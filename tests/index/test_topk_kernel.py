@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kanerva.vsa import _bits
+from kanerva._kernels import bits as _bits
 
 
 def _brute(q, db, k):

@@ -68,14 +68,17 @@ def test_the_package_exports_the_classifier():
     import kanerva.learn
 
     assert kanerva.learn.NGramClassifier is NGramClassifier
-    assert kanerva.learn.__all__ == ["NGramClassifier"]
+    assert kanerva.learn.__all__[0] == "NGramClassifier"
+    assert all(hasattr(kanerva.learn, name) for name in kanerva.learn.__all__)
 
 
-@pytest.mark.parametrize("model,least", [("bsc", 0.85), ("map", 0.85), ("fhrr", 0.85), ("hrr", 0.7)])
+@pytest.mark.parametrize("model,least", [("bsc", 0.85), ("map", 0.85), ("fhrr", 0.85), ("hrr", 0.7),
+                                         ("mbat", 0.85), ("vtb", 0.85), ("sbc", 0.85)])
 def test_every_model_learns(data, model, least):
-    """HRR n-grams are blind to letter order (rotation commutes with convolution): lower bar."""
+    """HRR n-grams are blind to letter order (rotation commutes with convolution): lower bar.
+    MBAT and VTB run at 529 = 23^2 dimensions (their dims are squares), SBC at 512 (32 blocks)."""
     (X, y), (Xt, yt) = data
-    clf = NGramClassifier(model=model, dim=512, epochs=2).fit(X[::2], y[::2])
+    clf = NGramClassifier(model=model, dim=kv.MODELS[model].round_dim(512), epochs=2).fit(X[::2], y[::2])
     assert clf.score(Xt, yt) > least
     assert set(clf.predict(Xt)) <= set(LANGS)
 
@@ -197,6 +200,13 @@ def test_chunks_past_the_example_cap_are_counted_without_occurrences(data):
     assert seen == [i in firsts.values() for i in range(len(chunks))]
 
 
+def test_a_centroid_model_reports_no_retraining_examples(data):
+    """benchmarks.langid_validation prints n_examples_ for any settings, epochs=0 included."""
+    (X, y), _ = data
+    assert NGramClassifier(dim=256, epochs=0).fit(X[::4], y[::4]).n_examples_ == 0
+    assert NGramClassifier(dim=256, epochs=1).fit(X[::4], y[::4]).n_examples_ > 0
+
+
 def test_bad_input(data):
     with pytest.raises(ValueError, match="no text with letters"):
         NGramClassifier(dim=64).fit(["the cat", "123 456"], ["en", "xx"])
@@ -223,7 +233,7 @@ def test_projection_threads_do_not_change_the_model(data, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
     from kanerva.learn import ngram_classifier
-    from kanerva.vsa import _bits
+    from kanerva._kernels import bits as _bits
 
     (X, y), _ = data
     monkeypatch.setattr(ngram_classifier, "_BLOCK", 64)  # many blocks in flight
@@ -236,3 +246,41 @@ def test_projection_threads_do_not_change_the_model(data, monkeypatch):
     assert np.array_equal(single_profiles, several_profiles)
     for name in ("class_vectors_", "table_"):
         assert np.array_equal(getattr(single, name), getattr(several, name)), name
+
+
+@pytest.mark.parametrize("model", sorted(kv.MODELS))
+def test_the_classifier_saves_and_loads_itself(data, model, tmp_path):
+    """Every fitted attribute comes back (class vectors as stored: float32), and so do predictions."""
+    (X, y), (Xt, _) = data
+    clf = NGramClassifier(model=model, dim=256, ngram=(2, 3), epochs=1, hv_epochs=1).fit(X[::4], y[::4])
+    clf.save(tmp_path / "c.kanerva")
+    back = NGramClassifier.load(tmp_path / "c.kanerva")
+    assert back.get_params() == clf.get_params()
+    for name in ("classes_", "vocabulary_", "table_", "class_counts_"):
+        assert np.array_equal(getattr(back, name), getattr(clf, name)), name
+    assert back.alphabet_ == clf.alphabet_ and back.history_ == clf.history_ and back.n_chars_ == clf.n_chars_
+    assert np.array_equal(back.class_vectors_, clf.class_vectors_.astype(np.float32))
+    assert np.array_equal(back.predict(Xt), clf.predict(Xt))
+    assert np.array_equal(back.profiles_, clf.profiles_)
+    with pytest.raises(ValueError, match="not fitted"):
+        NGramClassifier().save(tmp_path / "unfitted.kanerva")
+
+
+def test_a_pass_in_hypervector_space_returns_its_state(data):
+    """hv_pass reads a classifier's state and returns the next one; it changes nothing itself."""
+    from kanerva.learn.hypervector_passes import hv_pass
+    from kanerva.learn.ngram_chunks import PreparedChunk
+
+    (X, y), _ = data
+    clf = NGramClassifier(dim=512, ngram=3, epochs=1, example_ngrams=50).fit(X[::3], y[::3])
+    rows, offsets = clf._scorer().rows(X[::3])  # one example per text
+    ex = PreparedChunk(-1, rows, offsets, np.searchsorted(clf.classes_, np.asarray(y[::3])))
+    table, vectors = clf.table_.copy(), clf.class_vectors_.copy()
+    result = hv_pass(clf.table_, clf.class_vectors_, ex, clf.margin, clf.space_.feature_dim, clf._feature_blocks)
+    assert np.array_equal(clf.table_, table) and np.array_equal(clf.class_vectors_, vectors)
+    assert 0 < result.updated <= 1 and result.moved
+    assert result.table.shape == table.shape and result.class_vectors.shape == vectors.shape
+    assert not np.array_equal(result.table, table)
+    # the new table is the n-gram x class table of the new class vectors
+    features = clf.space_.to_features(clf._block_maker()(np.arange(5)))
+    assert np.allclose(result.table[:5], features @ result.class_vectors.T.astype(np.float32), atol=1e-2)

@@ -62,7 +62,10 @@ def test_bad_input():
     with pytest.raises(ValueError, match="n must be"):
         DenseAssociativeMemory(8, n=1)
     dam = DenseAssociativeMemory(8)
-    with pytest.raises(ValueError, match="bipolar"):
+    with pytest.raises(ValueError, match="empty"):
+        dam.read(np.ones(8))
+    with pytest.raises(ValueError, match=r"\+1/-1"):
         dam.write(np.array([[0, 1] * 4]))
+    dam.write(np.ones(8))
     with pytest.raises(ValueError, match=r"shape \(n, 8\)"):
         dam.read(np.ones((2, 6)))

@@ -42,8 +42,11 @@ def test_bad_input():
     with pytest.raises(ValueError, match="decay"):
         FastWeights(4, decay=1.5)
     fw = FastWeights(4)
+    with pytest.raises(ValueError, match="empty"):
+        fw.read(np.ones(4))
     with pytest.raises(ValueError, match="2 keys but 3 values"):
         fw.write(np.ones((2, 4)), np.ones((3, 4)))
+    fw.write(np.ones((2, 4)))
     with pytest.raises(ValueError, match=r"shape \(n, 4\)"):
         fw.read(np.ones(5))
     with pytest.raises(ValueError, match="steps"):

@@ -3,7 +3,7 @@ import pytest
 
 import kanerva as kv
 from kanerva.memory import SparseDistributedMemory, activation_probability, radius_for
-from kanerva.vsa import _bits
+from kanerva._kernels import bits as _bits
 
 
 def noisy(space, x, fraction, seed=0):
@@ -22,8 +22,8 @@ def test_recovers_items_from_noisy_addresses():
     items = s.random(key=[f"item{i}" for i in range(50)])
     sdm.write(items)
     cues = noisy(s, items, 0.10)
-    once = sdm.read(cues)
-    settled, info = sdm.read(cues, iterations=10, return_info=True)
+    once = sdm.read(cues, steps=1)
+    settled, info = sdm.read(cues, return_info=True)
     assert s.similarity(once, items).diagonal().mean() > 0.97  # cue similarity is 0.8
     assert (settled == items).all(axis=1).mean() > 0.95
     assert info.all_converged and info.steps.max() <= 5
@@ -75,7 +75,8 @@ def test_counters_saturate_instead_of_wrapping():
 def test_counter_kernels_equal_row_by_row_numpy(dtype):
     # the vectorized kernels (saturating add, eight rows per pass) against the plain definition,
     # with counters started near and at the limits (loaded files may even hold -128 for int8)
-    from kanerva.memory.sdm import _add_rows, _sum_rows
+    from kanerva._kernels.sdm import add_rows as _add_rows
+    from kanerva._kernels.sdm import sum_rows as _sum_rows
 
     rng = np.random.default_rng(0)
     info = np.iinfo(dtype)
@@ -109,15 +110,18 @@ def test_default_radius_follows_one_over_sqrt_m():
 
 def test_bad_input():
     s = kv.BSC(64, seed=0)
-    with pytest.raises(TypeError, match="kv.BSC"):
-        SparseDistributedMemory(kv.MAP(64), locations=10)
+    with pytest.raises(TypeError, match="kv.BSC or kv.MAP"):
+        SparseDistributedMemory(kv.HRR(64), locations=10)
     with pytest.raises(ValueError, match="either radius or activation"):
         SparseDistributedMemory(s, locations=10, radius=3, activation=0.1)
     with pytest.raises(ValueError, match="activation"):
         SparseDistributedMemory(s, locations=10, activation=1.5)
     sdm = SparseDistributedMemory(s, locations=10, radius=30)
+    with pytest.raises(ValueError, match="empty"):
+        sdm.read(s.random())
     with pytest.raises(ValueError, match="3 keys but 2 values"):
         sdm.write(s.random(3), s.random(2))
+    sdm.write(s.random(2), s.random(2))
     with pytest.raises(ValueError, match="another dimension"):
         sdm.read(kv.BSC(128).random(2))
     with pytest.raises(TypeError, match="dtype"):
@@ -150,7 +154,9 @@ def _reference_hits(x, locations, radius):
 def test_vector_radius_kernel_equals_numpy(dim):
     # the bit-sliced kernel (groups of 256 locations, a partial last group, index lists of the
     # ones or of the zeros padded to 16) against xor + popcount in numpy, at radii 0 to dim + 1
-    from kanerva.memory.sdm import _index_lists, _slice_locations, _within_radius
+    from kanerva._kernels.sdm import index_lists as _index_lists
+    from kanerva._kernels.sdm import slice_locations as _slice_locations
+    from kanerva._kernels.sdm import within_radius as _within_radius
 
     rng = np.random.default_rng(dim)
     words = _bits.n_words(dim)
@@ -196,3 +202,16 @@ def test_radius_hits_overflowing_the_first_guess_are_retried(monkeypatch):
     for row, act in zip(dist, active):
         np.testing.assert_array_equal(act, np.flatnonzero(row <= 20))
     assert len(active[3]) >= 150
+
+
+def test_map_patterns_use_the_bsc_twin_addresses():
+    # a MAP memory is the same memory as a BSC one of the same seed, seen through the bipolar map
+    bsc, map_ = kv.BSC(128, seed=3), kv.MAP(128, seed=3)
+    a = SparseDistributedMemory(bsc, locations=1_000, activation=0.05)
+    b = SparseDistributedMemory(map_, locations=1_000, activation=0.05)
+    keys = [f"k{i}" for i in range(20)]
+    a.write(bsc.random(key=keys))
+    b.write(map_.random(key=keys))
+    np.testing.assert_array_equal(a.counters_, b.counters_)
+    np.testing.assert_array_equal(1 - 2 * bsc.to_bits(a.read(bsc.random(key=keys))).astype(np.int8),
+                                  b.read(map_.random(key=keys)))

@@ -8,9 +8,10 @@ DIM = 8_192  # a multiple of 64: BSC permutes by whole-word shifts (fast); margi
 SEED = 11
 
 
-@pytest.fixture(params=["bsc", "map", "hrr", "fhrr"])
+@pytest.fixture(params=sorted(kv.MODELS))
 def space(request):
-    return kv.MODELS[request.param](DIM, seed=SEED)
+    model = kv.MODELS[request.param]
+    return model(model.round_dim(DIM), seed=SEED)
 
 
 @pytest.fixture
@@ -23,4 +24,5 @@ def words(space):
 def other_spaces(space):
     """Vectors that must be refused: another model, and the same model at another dimension."""
     other_model = kv.MAP if not isinstance(space, kv.MAP) else kv.BSC
-    return [other_model(DIM, seed=SEED), type(space)(DIM + 64, seed=SEED)]
+    bigger = type(space).round_dim(type(space).round_dim(DIM) + 200)
+    return [other_model(DIM, seed=SEED), type(space)(bigger, seed=SEED)]

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 import kanerva as kv
 from kanerva.structures import Sequence, UnknownSymbolError
 
-SPACES = {name: model(8_192, seed=11) for name, model in kv.MODELS.items()}
+SPACES = {name: model(model.round_dim(8_192), seed=11) for name, model in kv.MODELS.items()}
 CODEBOOKS = {name: kv.Codebook(s, [f"w{i}" for i in range(60)]) for name, s in SPACES.items()}
 
 

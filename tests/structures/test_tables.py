@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 import kanerva as kv
 from kanerva.structures import HashTable, Record, UnknownSymbolError
 
-SPACES = {name: model(8_192, seed=11) for name, model in kv.MODELS.items()}
+SPACES = {name: model(model.round_dim(8_192), seed=11) for name, model in kv.MODELS.items()}
 
 
 @pytest.fixture

@@ -5,15 +5,16 @@ Informatics for Cognitive, Social, and Semantic Processes).
 Countries are records (holistic vectors) of role-filler bindings,
 ``US = NAME (x) USA + MONEY (x) DOLLAR (+ CAPITAL (x) WDC)`` and likewise ``MX``. Binding one
 record with the inverse of the other gives a mapping between them,
-``M = MX (x) US^-1``, whose terms ``PESO (x) DOLLAR^-1`` (the roles cancel) map each US filler
-to the Mexican filler of the same role; ``M (x) DOLLAR`` is then most similar to PESO. For the
-self-inverse models (BSC, MAP) this is the paper's ``DOLLAR (x) US (x) MX``.
+``M = US^-1 (x) MX``, whose terms ``DOLLAR^-1 (x) PESO`` (the roles cancel) map each US filler
+to the Mexican filler of the same role; ``DOLLAR (x) M`` is then most similar to PESO. For the
+self-inverse models (BSC, MAP) this is the paper's ``DOLLAR (x) US (x) MX``; the order written
+here is the one that also holds where binding does not commute (MBAT, VTB).
 
 Examples
 --------
 >>> import kanerva as kv
->>> [dollar_of_mexico(M(10_000, seed=7))[0] for M in (kv.BSC, kv.MAP, kv.HRR, kv.FHRR)]
-['peso', 'peso', 'peso', 'peso']
+>>> [dollar_of_mexico(M(10_000, seed=7))[0] for M in (kv.BSC, kv.MAP, kv.HRR, kv.FHRR, kv.MBAT, kv.VTB)]
+['peso', 'peso', 'peso', 'peso', 'peso', 'peso']
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ def analogy(space: Space, source: Mapping[str, str], target: Mapping[str, str], 
     roles = Codebook(space, sorted(set(source) | set(target)))
     fillers = Codebook(space, sorted(set(source.values()) | set(target.values())))
     src, dst = Record(roles, fillers, source), Record(roles, fillers, target)
-    mapping = space.bind(dst.vector, space.inverse(src.vector))
-    answer = space.bind(mapping, fillers[query])
+    # query (x) src^-1 (x) dst, in this order, so that non-commuting bindings (MBAT, VTB: matrix
+    # products, records bind role (x) filler) map the query's role back onto the target's filler
+    mapping = space.bind(space.inverse(src.vector), dst.vector)
+    answer = space.bind(fillers[query], mapping)
     (symbol, sim), = fillers.cleanup(answer, k=1)
     return symbol, sim
 

@@ -140,6 +140,8 @@ def grandmother_rule(space: Space, n_examples=(1, 2, 3, 5, 10, 20, 40), n_test: 
         done = k
         answers = apply_rule(space, space.normalize(acc), test_a)
         sims.append(float(np.mean(np.diagonal(space.similarity(answers, test_c)))))
-        named = people.cleanup(space.unbind(answers, names["grandmother"]))
+        # GRANDMOTHER is the left factor of its binding: it comes off on the left (the same as
+        # unbind in the commutative models; MBAT and VTB need the side)
+        named = people.cleanup(space.bind(space.inverse(names["grandmother"]), answers))
         accs.append(float(np.mean([n == g for n, g in zip(named, grandmothers)])))
     return RuleCurve(counts, sims, accs)

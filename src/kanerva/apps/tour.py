@@ -1,6 +1,7 @@
-"""A short tour of the algebra, printed by `kanerva tour` (and `make demo`): in every model,
-an analogy (Kanerva 2010), a sequence query (Kanerva 2009: item at a position, what follows
-X) and a record query (read a field, substitute a field), one line each.
+"""A short tour of the algebra, printed by `kanerva tour` (and `make demo`): in every model
+(BSC, MAP, HRR, FHRR, matrix binding MBAT, vector-derived transformation binding VTB, sparse
+block codes SBC), an analogy (Kanerva 2010), a sequence query (Kanerva 2009: item at a position,
+what follows X) and a record query (read a field, substitute a field), one line each.
 
 Examples
 --------
@@ -56,11 +57,13 @@ def record_line(space: Space) -> str:
 
 
 def run_tour(dim: int = 10_000, seed: int = 7, models: list[str] | None = None) -> Iterator[str]:
-    """Lines describing each query and its answer, for each model (default: all four)."""
+    """Lines describing each query and its answer, for each model (default: all of
+    :data:`kanerva.vsa.MODELS`). A model that takes only some dimensions (MBAT and VTB a
+    perfect square, SBC whole blocks) runs at the nearest one it takes."""
     for name in models or list(MODELS):
         if name not in MODELS:
             raise ValueError(f"unknown model {name!r}; expected one of {sorted(MODELS)}")
-        space = MODELS[name](dim, seed=seed)
+        space = MODELS[name](MODELS[name].round_dim(dim), seed=seed)
         symbol, sim = dollar_of_mexico(space)
         tag = f"{name.upper():5s} "
         yield tag + f"analogy   what is the dollar of Mexico? -> {symbol} (similarity {sim:.3f})"

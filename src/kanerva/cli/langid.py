@@ -8,11 +8,9 @@ import sys
 import click
 
 from ..vsa import MODELS
-from ._options import SEED, OutputFile
+from ._options import SEED, OutputFile, fail
 
-
-def _fail(exc: Exception) -> None:
-    raise click.ClickException(str(exc))
+_fail = fail
 
 
 def _load(path):
@@ -116,7 +114,13 @@ def predict(model_path, text, top, as_json):
     if text:  # bytes of an argument that were not UTF-8 arrive as surrogate escapes
         raws = [arg.encode("utf-8", errors="surrogateescape") for arg in text]
     else:
-        raws = [raw.rstrip(b"\r\n") for raw in sys.stdin.buffer]
+        data = sys.stdin.buffer.read()
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+            _fail(ValueError("stdin looks like UTF-16 (a byte-order mark or NUL bytes): convert it to UTF-8, "
+                             "as the corpus reader expects (iconv -f UTF-16 -t UTF-8)"))
+        raws = [raw.rstrip(b"\r") for raw in data.split(b"\n")]
+        if raws and raws[-1] == b"" and data.endswith(b"\n"):
+            raws.pop()  # the newline that ends the last line
         if raws and raws[0].startswith(b"\xef\xbb\xbf"):
             raws[0] = raws[0][3:]  # a UTF-8 byte-order mark is not text (the corpus reader drops it too)
     texts = [raw.decode("utf-8", errors="replace") for raw in raws]

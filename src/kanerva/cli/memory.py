@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ._options import SEED, OutputFile
+from ._options import SEED, OutputFile, fail
 
 
 @click.group()
@@ -40,5 +40,5 @@ def capacity(which: str, as_json: bool, plot_path: str | None, seed: int) -> Non
         try:
             plot(result, plot_path)
         except (ImportError, OSError) as exc:
-            raise click.ClickException(str(exc)) from None
+            fail(exc)
     click.echo(json.dumps(result, indent=1) if as_json else format_table(result))

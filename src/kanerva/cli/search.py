@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ._options import SEED, OutputFile
+from ._options import SEED, OutputFile, fail
 
 
 @click.group()
@@ -43,7 +43,7 @@ def flyhash_map_command(ks, cells, fan_in, queries, seed, no_package, as_json, p
         if plot:
             plot_flyhash_map(result, plot)
     except (ValueError, RuntimeError, ImportError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
+        fail(exc)
     if as_json:
         click.echo(json.dumps(result))
         return

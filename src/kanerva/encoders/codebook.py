@@ -61,7 +61,7 @@ class Codebook:
             raise KeyError(f"symbol {symbol!r} is not in the codebook") from None
 
     def encode(self, symbols: Iterable[Hashable]) -> np.ndarray:
-        """Vectors of several symbols, (n, *shape)."""
+        """Vectors of several symbols, ``(n, *shape)``."""
         return self.vectors[[self.index(s) for s in symbols]]
 
     def similarities(self, x: np.ndarray) -> np.ndarray:
@@ -72,7 +72,7 @@ class Codebook:
     def cleanup(self, x: np.ndarray, k: int | None = None):
         """The nearest symbol to ``x``; with ``k``, the top ``k`` as (symbol, similarity) pairs.
 
-        A batch of queries (n, *shape) gives a list with one answer per query.
+        A batch of queries ``(n, *shape)`` gives a list with one answer per query.
         """
         x = self.space.check(x, "query")
         single = x.ndim == len(self.space.shape)

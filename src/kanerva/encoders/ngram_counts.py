@@ -20,10 +20,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
-from ..vsa._simd import prefetch_span
+from .._kernels import ngram_counts as K
 from .text_codepoints import normalized_texts
 
 
@@ -43,6 +42,38 @@ def normalize(text: str) -> str:
     alphabet = Alphabet.from_codepoints(cps)
     ids, _ = letter_ids(cps, offsets, alphabet)
     return "".join(alphabet.letters[i] for i in ids)
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters, for counting a very long text in bounded
+    memory. A cut goes at the last whitespace of a piece's final quarter when there is one (the
+    n-grams lost are those spanning that word boundary with letters on both sides: n - 2 per size
+    and cut), otherwise before a character that starts a new grapheme (never inside a combining
+    sequence; n - 1 n-grams per size and cut at most). Every character is in exactly one piece.
+
+    >>> split_text("the cat sat on the mat", 8)
+    ['the cat', ' sat on', ' the mat']
+    >>> "".join(split_text("x" * 10, 4)) == "x" * 10
+    True
+    """
+    if isinstance(size, bool) or not isinstance(size, int) or size < 4:
+        raise ValueError(f"size must be an integer >= 4, got {size!r}")
+    pieces, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        window = text[start + 3 * size // 4 : end]
+        spaces = [i for i in range(len(window) - 1, -1, -1) if window[i].isspace()]
+        if spaces:
+            cut = start + 3 * size // 4 + spaces[0]
+        else:
+            cut = end
+            while cut > start + 1 and unicodedata.combining(text[cut]):
+                cut -= 1
+        cut = max(cut, start + 1)
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
 
 
 # ---- code points and letters ---------------------------------------------------------------
@@ -90,7 +121,7 @@ class Alphabet:
     def from_codepoints(cls, cps: np.ndarray) -> Alphabet:
         flags = _flags_for(cps)  # covers every code point of cps
         seen = np.zeros(flags.size, dtype=np.uint8)
-        _mark_seen(cps, seen)
+        K.mark_seen(cps, seen)
         return cls(" " + "".join(map(chr, np.flatnonzero(seen & flags))))
 
     def union(self, other: Alphabet) -> Alphabet:
@@ -109,47 +140,11 @@ class Alphabet:
         return table
 
 
-@numba.njit(cache=True, nogil=True)
-def _mark_seen(cps, seen):
-    for c in cps:  # every code point; the letters are picked out once, not per character
-        seen[c] = 1
-
-
-@numba.njit(cache=True, nogil=True)
-def _ids_kernel(cps, offsets, table, out, out_offsets):
-    # letters -> ids, runs of non-letters -> one 0, one 0 padding each end; no letters -> empty
-    k = 0
-    for t in range(offsets.size - 1):
-        out_offsets[t] = k
-        start = k
-        out[k] = 0
-        k += 1
-        letters = 0
-        for j in range(offsets[t], offsets[t + 1]):
-            c = cps[j]
-            v = table[c] if c < table.size else (-2 if c >= 0x10000 else -1)
-            if v == -1:
-                if out[k - 1] != 0:
-                    out[k] = 0
-                    k += 1
-            else:
-                out[k] = v
-                k += 1
-                letters += 1
-        if letters == 0:
-            k = start
-        elif out[k - 1] != 0:
-            out[k] = 0
-            k += 1
-    out_offsets[offsets.size - 1] = k
-    return k
-
-
 def letter_ids(cps: np.ndarray, offsets: np.ndarray, alphabet: Alphabet) -> tuple[np.ndarray, np.ndarray]:
     """Normalized letter-id streams of texts given as code points (see :func:`codepoints`)."""
     out = np.empty(cps.size + 2 * (offsets.size - 1), dtype=np.int32)
     out_offsets = np.empty(offsets.size, dtype=np.int64)
-    k = _ids_kernel(cps, offsets, alphabet.id_table, out, out_offsets)
+    k = K.letter_id_streams(cps, offsets, alphabet.id_table, out, out_offsets)
     return out[:k], out_offsets
 
 
@@ -177,32 +172,6 @@ def _check_base(base: int, sizes: tuple[int, ...]) -> None:
         )
 
 
-@numba.njit(cache=True, nogil=True)
-def _codes_kernel(ids, offsets, sizes, base, out, out_offsets):
-    # position-major: at each position, the n-grams of every size that start there
-    k = 0
-    for t in range(offsets.size - 1):
-        out_offsets[t] = k
-        a, b = offsets[t], offsets[t + 1]
-        for p in range(a, b):
-            for n in sizes:
-                if p + n > b:
-                    break
-                code = 0
-                ok = True
-                for j in range(p, p + n):
-                    v = ids[j]
-                    if v < 0:
-                        ok = False
-                        break
-                    code = code * base + v
-                if ok:
-                    out[k] = code * 8 + n
-                    k += 1
-    out_offsets[offsets.size - 1] = k
-    return k
-
-
 def ngram_codes(ids: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...], base: int):
     """Integer codes of the n-grams of letter-id streams: ``code = (sum_i id_i base^(n-i)) * 8 + n``.
 
@@ -211,7 +180,7 @@ def ngram_codes(ids: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...], ba
     _check_base(base, sizes)
     out = np.empty(ids.size * len(sizes), dtype=np.int64)
     out_offsets = np.empty(offsets.size, dtype=np.int64)
-    k = _codes_kernel(ids, offsets, np.asarray(sizes, dtype=np.int64), np.int64(base), out, out_offsets)
+    k = K.ngram_code_streams(ids, offsets, np.asarray(sizes, dtype=np.int64), np.int64(base), out, out_offsets)
     return out[:k], out_offsets
 
 
@@ -228,156 +197,6 @@ def decode_codes(codes: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
         ids[live, col[live]] = rest[live] % base
         rest = np.where(live, rest // base, rest)
     return sizes, ids
-
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_AHEAD = 16  # the hash pass prefetches the slot of the code this many positions ahead
-
-
-@numba.njit(cache=True, nogil=True)
-def _slot(code, bits):
-    return np.int64((np.uint64(code) * _GOLDEN) >> np.uint64(64 - bits))
-
-
-@numba.njit(cache=True, nogil=True)
-def _longest_codes(cps, offsets, table, sizes, base, out, text_rows):
-    # code points -> letter ids (the stream of _ids_kernel, made on the fly) -> the code of the
-    # longest valid n-gram ending at each stream position, written to ``out`` in order (the
-    # shorter ones are its suffixes, added from the distinct codes afterwards: _add_suffixes);
-    # text_rows[t] gets the number of n-grams of text t (all sizes). The code of the last
-    # ``width`` ids is rolled with a ring of them (drop the oldest digit, shift, add): no
-    # division except for the few positions where a shorter n is the longest valid one.
-    # Returns the number of codes written.
-    top = sizes.size - 1
-    width = sizes[top]
-    lead = np.int64(1)  # weight of the oldest digit
-    for _ in range(width - 1):
-        lead *= base
-    ring = np.zeros(width, dtype=np.int64)
-    pos = 0
-    for t in range(offsets.size - 1):
-        end = offsets[t + 1]
-        length = 0  # stream length of this text
-        last = 0
-        bad = -1  # stream position of the last letter outside the alphabet
-        rows = 0
-        code = np.int64(0)
-        ring[:] = 0
-        at = 0
-        for j in range(offsets[t], end + 1):
-            if j < end:
-                c = cps[j]
-                v = table[c] if c < table.size else (-2 if c >= 0x10000 else -1)
-            else:
-                v = -1  # the end of the text is a boundary
-            if v == -1:
-                if length == 0 or last == 0:
-                    continue  # runs collapse; nothing before the first letter
-                v = 0
-            if length == 0:  # the leading boundary: digit 0 (the code stays 0)
-                length = 1
-                at = 1 % width
-                if sizes[0] == 1:
-                    out[pos] = 1
-                    pos += 1
-                    rows += 1
-            code = (code - ring[at] * lead) * base + v
-            ring[at] = v
-            at = at + 1 if at + 1 < width else 0
-            if v < 0:
-                bad = length
-            length += 1
-            last = v
-            if width <= length and bad < length - width:  # the usual case
-                out[pos] = code * 8 + width
-                pos += 1
-                rows += top + 1
-                continue
-            for i in range(top - 1, -1, -1):  # the longest valid shorter n, if any
-                n = sizes[i]
-                if n <= length and bad < length - n:
-                    out[pos] = (code % base**n) * 8 + n
-                    pos += 1
-                    rows += i + 1
-                    break
-        text_rows[t] = rows
-    return pos
-
-
-@numba.njit(cache=True, nogil=True)
-def _find(slots, bits, code):
-    # the slot of ``code`` in the open-addressing table of (code, id) pairs, or the empty slot
-    # where it goes (code 0: empty; codes are >= 1)
-    mask = (slots.size >> 1) - 1
-    h = _slot(code, bits)
-    while slots[2 * h] != code and slots[2 * h] != 0:
-        h = (h + 1) & mask
-    return h
-
-
-@numba.njit(cache=True, nogil=True)
-def _hash_pass(codes, start, stop, slots, bits, used, ids, counts):
-    # ids[p] = the id of codes[p], a new code getting the next id, and counts[id] += 1, for p in
-    # [start, stop); stops before a code that would fill the table past half (counts has room
-    # for that many ids). Returns (where it stopped, distinct).
-    limit = slots.size >> 2
-    for p in range(start, stop):
-        if p + _AHEAD < stop:  # the slot the code _AHEAD positions on will probe first
-            a = 2 * _slot(codes[p + _AHEAD], bits)
-            prefetch_span(slots, a, a + 2)
-        h = _find(slots, bits, codes[p])
-        if slots[2 * h] == 0:
-            if used >= limit:
-                return p, used
-            slots[2 * h] = codes[p]
-            slots[2 * h + 1] = used
-            used += 1
-        i = slots[2 * h + 1]
-        ids[p] = i
-        counts[i] += 1
-    return stop, used
-
-
-@numba.njit(cache=True, nogil=True)
-def _rehash(old, new, bits):
-    for s in range(0, old.size, 2):
-        if old[s] != 0:
-            h = _find(new, bits, old[s])
-            new[2 * h] = old[s]
-            new[2 * h + 1] = old[s + 1]
-
-
-@numba.njit(cache=True, nogil=True)
-def _add_suffixes(slots, bits, sizes, base, codes, direct, counts, suffix_ids):
-    # The shorter n-grams ending where a counted one ends are its suffixes (the last letter is
-    # the lowest digit of a code): their counts come from the distinct codes counted, not from
-    # the characters, so the counting pass makes one hash update per character whatever the
-    # number of sizes. Suffixes are taken of the counted codes only (ids below direct.size, with
-    # their direct counts), never of suffixes added here. New codes are appended to ``codes``
-    # (by id); counts[id] sums direct and suffix counts. suffix_ids[id, k]: the id of the size-k
-    # suffix of a counted code (itself for its own size, -1 for longer sizes). Returns the number
-    # of distinct codes.
-    used = direct.size
-    for e in range(direct.size):
-        m = codes[e] & 7
-        for k in range(sizes.size):
-            n = sizes[k]
-            if n > m:
-                suffix_ids[e, k] = -1
-            elif n == m:
-                suffix_ids[e, k] = e
-            else:
-                code = ((codes[e] >> 3) % base**n) * 8 + n
-                h = _find(slots, bits, code)
-                if slots[2 * h] == 0:
-                    slots[2 * h] = code
-                    slots[2 * h + 1] = used
-                    codes[used] = code
-                    used += 1
-                s = slots[2 * h + 1]
-                counts[s] += direct[e]
-                suffix_ids[e, k] = s
-    return used
 
 
 @dataclass(frozen=True)
@@ -405,29 +224,18 @@ class Occurrences:
             out = np.empty(size, dtype=np.int32)
         elif out.dtype != np.int32 or out.ndim != 1 or out.size < size or not out.flags.c_contiguous:
             raise ValueError(f"out must be a contiguous int32 array of at least {size} rows")
-        _expand(self.ids, self.suffix_ids, row_of, out)
+        K.expand_rows(self.ids, self.suffix_ids, row_of, out)
         return out[:size], offsets
-
-
-@numba.njit(cache=True, nogil=True)
-def _expand(ids, suffix_ids, row_of, out):
-    k = 0
-    for p in range(ids.size):
-        for s in range(suffix_ids.shape[1]):
-            i = suffix_ids[ids[p], s]
-            if i >= 0:
-                out[k] = row_of[i]
-                k += 1
 
 
 def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...],
                      alphabet: Alphabet | None = None, occurrences: bool = False):
     """N-gram counts of texts given as code points (see :func:`codepoints`). Three compiled
-    steps, no sort of all codes: the code of the longest n-gram at every position
-    (:func:`_longest_codes`), the id of each code in a hash table of the distinct codes (the slot
-    of a code a few positions ahead prefetched), and the counts as the histogram of the ids; the
-    shorter sizes come from the distinct codes (:func:`_add_suffixes`). The ``alphabet``
-    defaults to the letters of ``cps``. With ``occurrences``, returns ``(counts, Occurrences)``:
+    steps (:mod:`kanerva._kernels.ngram_counts`), no sort of all codes: the code of the longest
+    n-gram at every position (``longest_codes``), the id of each code in a hash table of the
+    distinct codes (``hash_pass``; the slot of a code a few positions ahead prefetched), and the
+    counts as the histogram of the ids; the shorter sizes come from the distinct codes
+    (``add_suffixes``). The ``alphabet`` defaults to the letters of ``cps``. With ``occurrences``, returns ``(counts, Occurrences)``:
     where each n-gram occurs, so training needs one pass.
 
     Examples
@@ -445,7 +253,7 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
     n_texts = offsets.size - 1
     codes = np.empty(cps.size + 2 * n_texts, dtype=np.int64)
     text_rows = np.zeros(n_texts, dtype=np.int64)
-    n = _longest_codes(cps, offsets, alphabet.id_table, sizes_arr, base, codes, text_rows)
+    n = K.longest_codes(cps, offsets, alphabet.id_table, sizes_arr, base, codes, text_rows)
 
     # (code, id) pairs as uint32 when codes fit: half the bytes, fewer cache misses
     small = float(len(alphabet)) ** max(sizes) * 8 < 2**32 and n * len(sizes) < 2**32
@@ -460,15 +268,15 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
         while (1 << bits) < 2 * need:
             bits += 1
         grown = np.zeros(2 << bits, dtype=dtype)
-        _rehash(slots, grown, bits)
+        K.rehash(slots, grown, bits)
         slots = grown
         hits = np.concatenate([hits, np.zeros((1 << (bits - 1)) - hits.size, dtype=np.int64)])
 
     ids = np.empty(n, dtype=np.int32)
-    done, counted = _hash_pass(codes, 0, n, slots, bits, 0, ids, hits)
+    done, counted = K.hash_pass(codes, 0, n, slots, bits, 0, ids, hits)
     while done < n:
         grow(counted + 1)
-        done, counted = _hash_pass(codes, done, n, slots, bits, counted, ids, hits)
+        done, counted = K.hash_pass(codes, done, n, slots, bits, counted, ids, hits)
     direct = hits[:counted]
     if (1 << bits) < 2 * counted * len(sizes):
         grow(counted * len(sizes))  # room for the suffixes
@@ -478,7 +286,7 @@ def count_codepoints(cps: np.ndarray, offsets: np.ndarray, sizes: tuple[int, ...
     totals = np.zeros(by_id.size, dtype=np.int64)
     totals[:counted] = direct
     suffix_ids = np.empty((counted, len(sizes)), dtype=np.int32)
-    distinct = _add_suffixes(slots, bits, sizes_arr, base, by_id, direct, totals, suffix_ids)
+    distinct = K.add_suffixes(slots, bits, sizes_arr, base, by_id, direct, totals, suffix_ids)
     by_id, totals = by_id[:distinct], totals[:distinct]
     order = np.argsort(by_id)
     counts = NGramCounts(alphabet, np.ascontiguousarray(by_id[order]), totals[order])
@@ -522,21 +330,8 @@ def recode(codes: np.ndarray, source: Alphabet, target: Alphabet) -> np.ndarray:
     _check_base(len(target), (int((codes & 7).max()) if codes.size else 1,))
     remap = np.array([target.letters.index(c) for c in source.letters], dtype=np.int64)
     out = np.empty(codes.size, dtype=np.int64)
-    _recode_kernel(codes, remap, np.int64(len(source)), np.int64(len(target)), out)
+    K.recode_codes(codes, remap, np.int64(len(source)), np.int64(len(target)), out)
     return out
-
-
-@numba.njit(cache=True, nogil=True)
-def _recode_kernel(codes, remap, source_base, target_base, out):
-    for i in range(codes.size):
-        n = codes[i] & 7
-        rest = codes[i] >> 3
-        value, weight = 0, 1
-        for _ in range(n):  # the last letter is the lowest digit
-            value += remap[rest % source_base] * weight
-            rest //= source_base
-            weight *= target_base
-        out[i] = value * 8 + n
 
 
 def merge_counts(parts: Iterable[NGramCounts]) -> NGramCounts:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numba
 import numpy as np
 
 from ..vsa import Space
@@ -56,6 +55,7 @@ from .ngram_counts import (  # noqa: F401  (re-exported: the counting API lives 
     merge_counts,
     ngram_codes,
     normalize,
+    split_text,
 )
 
 
@@ -96,22 +96,19 @@ class NGramEncoder:
         return self.vectors_from_ids(table, sizes, ids)
 
     def vectors_from_ids(self, table: np.ndarray, sizes: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """N-gram vectors from letter ``ids`` (m, max n; row r uses its first ``sizes[r]``)."""
-        out = np.empty((len(sizes),) + self.space.shape, dtype=self.space.dtype)
-        if self.space.name == "bsc" and len(sizes):  # bind is XOR: one fused pass, no temporaries
-            width = int(np.max(sizes))
-            shifted = np.stack([self.space.permute(table, s) for s in range(width)])
-            _xor_rows(shifted, np.ascontiguousarray(sizes, dtype=np.int64), np.ascontiguousarray(ids, dtype=np.int64),
-                      out)
-            return out
-        for n in np.unique(sizes):
-            rows = np.flatnonzero(sizes == n)
-            shifted = [self.space.permute(table, int(s)) for s in range(n)]
-            vec = shifted[n - 1][ids[rows, 0]]
-            for i in range(1, n):
-                vec = self.space.bind(vec, shifted[n - 1 - i][ids[rows, i]])
-            out[rows] = vec
-        return out
+        """N-gram vectors from letter ``ids`` (m, max n; row r uses its first ``sizes[r]``): letter
+        i of an n-gram permuted n - 1 - i times, all bound (:meth:`Space.bind_gather` over the
+        letter ``table`` permuted 0, 1, ... times)."""
+        sizes = np.asarray(sizes, dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(sizes):
+            return np.empty((0,) + self.space.shape, dtype=self.space.dtype)
+        width = int(sizes.max())
+        index = np.full((len(sizes), width), -1, dtype=np.int64)
+        for j in range(width):  # table j (the letters permuted j times) gives letter n - 1 - j
+            live = sizes > j
+            index[live, j] = ids[live, sizes[live] - 1 - j]
+        return self.space.bind_gather([self.space.permute(table, j) for j in range(width)], index)
 
     def count(self, texts: Sequence[str]) -> NGramCounts:
         """Count the n-grams of ``texts`` (the first half of the fast path)."""
@@ -179,16 +176,3 @@ def next_letter(encoder: NGramEncoder, profile: np.ndarray, prefix: str, k: int 
     if k is None:
         return candidates[order[0]]
     return [(candidates[i], float(sims[i])) for i in order[:k]]
-
-
-@numba.njit(cache=True, nogil=True)
-def _xor_rows(shifted, sizes, ids, out):
-    # out[r] = XOR over i < n of shifted[n - 1 - i][ids[r, i]]: letter i permuted n - 1 - i times
-    for r in range(sizes.size):
-        n = sizes[r]
-        row = out[r]
-        row[:] = shifted[n - 1, ids[r, 0]]
-        for i in range(1, n):
-            other = shifted[n - 1 - i, ids[r, i]]
-            for w in range(row.size):
-                row[w] ^= other[w]

@@ -30,8 +30,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ..vsa import _keys
-from ..vsa.space import cosine_matrix
+from ..vsa import keys as _keys
+from ..vsa.dense import cosine_matrix
 
 
 def tokenize(line: str) -> list[str]:

@@ -32,8 +32,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numba
 import numpy as np
+
+from .._kernels.text import lower_texts, scan_utf8_lines
 
 _BMP = 0x10000
 _REFUSED = np.uint32(0xFFFFFFFF)  # the table's mark for a character Python must normalize
@@ -103,43 +104,6 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
     return lower, space
 
 
-@numba.njit(cache=True, nogil=True)
-def _lower_kernel(src, starts, ends, strip, lower, space, out, offsets, refused):
-    # texts src[starts[t]:ends[t]] -> lowercase code points in ``out``, texts one after another
-    # (offsets); with ``strip``, whitespace at both ends is dropped and empty texts are skipped.
-    # A text with a character the table refuses gets no code points here: refused[r] = (its
-    # output index, start, end in src). Returns (texts written, texts refused).
-    k = 0
-    t = 0
-    r = 0
-    offsets[0] = 0
-    for i in range(starts.size):
-        a, b = starts[i], ends[i]
-        if strip:
-            while a < b and src[a] < 0x10000 and space[src[a]]:
-                a += 1
-            while b > a and src[b - 1] < 0x10000 and space[src[b - 1]]:
-                b -= 1
-            if a == b:
-                continue
-        begin = k
-        for j in range(a, b):
-            c = src[j]
-            low = lower[c] if c < 0x10000 else np.uint32(0xFFFFFFFF)
-            if low == 0xFFFFFFFF:
-                k = begin
-                refused[r, 0] = t
-                refused[r, 1] = a
-                refused[r, 2] = b
-                r += 1
-                break
-            out[k] = low
-            k += 1
-        t += 1
-        offsets[t] = k
-    return t, r
-
-
 def _normalize(src: np.ndarray, starts: np.ndarray, ends: np.ndarray, strip: bool) -> tuple[CodePointTexts, int]:
     """The texts ``src[starts[i]:ends[i]]`` (code points) normalized; and how many code points
     they had before lowercasing (after stripping)."""
@@ -147,7 +111,7 @@ def _normalize(src: np.ndarray, starts: np.ndarray, ends: np.ndarray, strip: boo
     out = np.empty(src.size, dtype=np.uint32)
     offsets = np.empty(starts.size + 1, dtype=np.int64)
     refused = np.empty((starts.size, 3), dtype=np.int64)
-    n, r = _lower_kernel(src, starts, ends, strip, lower, space, out, offsets, refused)
+    n, r = lower_texts(src, starts, ends, strip, lower, space, out, offsets, refused)
     offsets = offsets[: n + 1]
     chars = int(offsets[-1])
     if r == 0:
@@ -214,75 +178,6 @@ def normalized_lines(text: str) -> tuple[CodePointTexts, int, int]:
     return texts, int(starts.size - len(texts)), chars
 
 
-@numba.njit(cache=True, nogil=True)
-def _scan_kernel(data, space, starts, ends, chars):
-    # the lines of UTF-8 bytes (split at 10; a final newline ends the last line) that hold a
-    # non-whitespace character: byte starts/ends (the newline excluded) and code points once
-    # stripped. Returns (non-empty lines, empty lines), or (-1, 0) at the first byte sequence
-    # that is not UTF-8 (the strict rules of Python's decoder, Unicode table 3-7).
-    n = data.size
-    k = 0
-    empty = 0
-    line_start = 0
-    index = 0  # code points so far in this line
-    first = -1  # index of its first non-space code point
-    last = -1
-    i = 0
-    while i <= n:
-        if i == n or data[i] == 10:
-            if i < n or n == 0 or data[n - 1] != 10:  # what follows a final newline is no line
-                if first >= 0:
-                    starts[k] = line_start
-                    ends[k] = i
-                    chars[k] = last - first + 1
-                    k += 1
-                else:
-                    empty += 1
-            line_start = i + 1
-            index = 0
-            first = -1
-            last = -1
-            i += 1
-            continue
-        b = data[i]
-        if b < 0x80:
-            cp = np.int64(b)
-            size = 1
-        else:
-            low, high = 0x80, 0xBF
-            if 0xC2 <= b <= 0xDF:
-                size, cp = 2, np.int64(b & 0x1F)
-            elif 0xE0 <= b <= 0xEF:
-                size, cp = 3, np.int64(b & 0x0F)
-                if b == 0xE0:
-                    low = 0xA0
-                elif b == 0xED:
-                    high = 0x9F
-            elif 0xF0 <= b <= 0xF4:
-                size, cp = 4, np.int64(b & 0x07)
-                if b == 0xF0:
-                    low = 0x90
-                elif b == 0xF4:
-                    high = 0x8F
-            else:
-                return -1, 0
-            if i + size > n:
-                return -1, 0
-            for j in range(1, size):
-                c = data[i + j]
-                if c < low or c > high:
-                    return -1, 0
-                low, high = 0x80, 0xBF
-                cp = (cp << 6) | (c & 0x3F)
-        if not (cp < 0x10000 and space[cp]):
-            if first < 0:
-                first = index
-            last = index
-        index += 1
-        i += size
-    return k, empty
-
-
 def scan_lines(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
     """The non-empty lines of UTF-8 ``data`` as :func:`normalized_lines` would find them, without
     decoding: (byte starts, byte ends, characters once stripped, empty lines); None when ``data``
@@ -295,7 +190,7 @@ def scan_lines(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | 
     array = np.frombuffer(data, dtype=np.uint8)
     lines = data.count(b"\n") + 1
     starts, ends, chars = (np.empty(lines, dtype=np.int64) for _ in range(3))
-    k, empty = _scan_kernel(array, _tables()[1], starts, ends, chars)
+    k, empty = scan_utf8_lines(array, _tables()[1], starts, ends, chars)
     if k < 0:
         return None
     return starts[:k], ends[:k], chars[:k], int(empty)

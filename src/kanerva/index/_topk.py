@@ -2,7 +2,7 @@
 
 Every metric is turned into "smaller is better" keys here (Hamming distance, or the negated
 similarity), so one merge rule serves them all: smallest key first, then the earliest row.
-Packed Hamming goes to the shared fused kernel :func:`kanerva.vsa._bits.hamming_topk`; dense
+Packed Hamming goes to the shared fused kernel :func:`kanerva._kernels.bits.hamming_topk`; dense
 similarities are one BLAS matrix product per block followed by ``argpartition``.
 
 Examples
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..vsa._bits import hamming_topk, merge_topk
+from .._kernels.bits import hamming_topk, merge_topk
 
 METRICS = ("hamming", "cosine", "ip")
 _SCORES_PER_PASS = 1 << 24  # float32 scores held at once: 64 MB

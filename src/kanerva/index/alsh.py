@@ -1,5 +1,5 @@
 """Asymmetric LSH for maximum inner product search (MIPS): different transforms for the stored
-items ``P`` and the queries ``Q`` turn ``argmax_x q . x`` into a near-neighbour problem.
+items ``P`` and the queries ``Q`` turn ``argmax_x q.x`` into a near-neighbour problem.
 
 Inner products have no LSH family of their own (``x . x`` need not be the largest ``x . y``), so
 items are first scaled by ``U / max ||x||`` (the scale does not change the argmax) and then:
@@ -15,9 +15,11 @@ items are first scaled by ``U / max ||x||`` (the scale does not change the argma
   sqrt(1 - ||x||^2)]`` (every item on the unit sphere), ``Q(q) = [q/||q||; 0]``: the cosine of
   ``Q(q)`` and ``P(x)`` is exactly ``q . x / (||q|| max||x||)``; then SimHash.
 
-:class:`AsymmetricLSH` hashes the transformed items, takes each query's candidates (Hamming
-ranking for the sign methods, L2 buckets for L2-ALSH) and re-ranks them by the exact inner
-product.
+:class:`AsymmetricLSH` is an index (``add``, ``search``, ``remove``, ``save``/``load``): it hashes
+the transformed items, takes each query's candidates (Hamming ranking for the sign methods, L2
+buckets for L2-ALSH) and re-ranks them by the exact inner product. The scale ``U / max ||x||``
+is over everything stored: an ``add`` that raises the largest norm re-transforms and rehashes the
+stored items (removing items keeps the scale, which stays valid).
 
 Examples
 --------
@@ -33,14 +35,19 @@ Examples
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
-from ..vsa._bits import hamming_topk
+from .. import io
+from .._kernels.bits import hamming_topk
+from ._base import IdMap, Index
 from ._input import as_matrix, positive_int
 from .hashing import SimHash
 from .lsh import L2LSH, rerank
 
 METHODS = ("simple", "sign", "l2")
+MAX_M, MAX_BITS = 32, 1 << 20
 DEFAULTS = {"l2": {"m": 3, "U": 0.83}, "sign": {"m": 2, "U": 0.75}, "simple": {"m": 1, "U": 1.0}}
 
 
@@ -94,8 +101,10 @@ def simple_lsh(items, queries, max_norm: float | None = None):
     return np.hstack([x, tail[:, None]]), np.hstack([q, np.zeros((q.shape[0], 1))])
 
 
-class AsymmetricLSH:
+class AsymmetricLSH(Index):
     """Approximate maximum inner product search by asymmetric transforms + LSH + exact re-rank.
+
+    Scores are inner products (``larger_is_better`` is True).
 
     Parameters
     ----------
@@ -114,11 +123,17 @@ class AsymmetricLSH:
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> items = rng.normal(size=(300, 8)) * rng.uniform(0.1, 3, size=(300, 1))
-    >>> mips = AsymmetricLSH(8, method="simple", bits=64, candidates=30).fit(items)
+    >>> mips = AsymmetricLSH(8, method="simple", bits=64, candidates=30)
+    >>> mips.add(items)
     >>> ips, ids = mips.search(items[:2], k=1)
     >>> bool(ids[0, 0] == np.argmax(items @ items[0]))
     True
     """
+
+    kind = "asymmetric-lsh"
+    version = 1
+    metric = "ip"
+    larger_is_better = True
 
     def __init__(self, input_dim: int, method: str = "simple", bits: int = 64, candidates: int = 100,
                  tables: int = 16, hashes_per_table: int = 4, width: float = 2.5,
@@ -128,13 +143,37 @@ class AsymmetricLSH:
         self.input_dim = positive_int(input_dim, "input_dim")
         self.method = method
         self.m = positive_int(DEFAULTS[method]["m"] if m is None else m, "m")
-        self.U = float(DEFAULTS[method]["U"] if U is None else U)
-        if not 0 < self.U <= 1:
+        if self.m > MAX_M:  # the papers use 1 to 3; each term doubles the power of the norms
+            raise ValueError(f"m must be at most {MAX_M}, got {m!r}")
+        U = DEFAULTS[method]["U"] if U is None else U
+        if isinstance(U, bool) or not isinstance(U, (int, float, np.number)) or not 0 < U <= 1:
             raise ValueError(f"U must be in (0, 1], got {U!r}")
+        self.U = float(U)
         self.bits, self.candidates = positive_int(bits, "bits"), positive_int(candidates, "candidates")
-        self.tables, self.hashes_per_table, self.width = tables, hashes_per_table, width
-        self.seed = int(seed)
-        self.items_ = None
+        if self.bits > MAX_BITS:
+            raise ValueError(f"bits must be at most {MAX_BITS:,}, got {bits!r}")
+        self.tables, self.hashes_per_table = positive_int(tables, "tables"), positive_int(hashes_per_table, "hashes_per_table")
+        self.width = width
+        self.seed = positive_int(seed, "seed", 0)
+        width_p = self.input_dim + (1 if method == "simple" else self.m)
+        if method == "l2":
+            self.hasher = L2LSH(width_p, self.hashes_per_table, self.tables, width, seed=self.seed)
+        else:
+            self.hasher = SimHash(width_p, self.bits, seed=self.seed)
+        self.items_ = np.empty((0, self.input_dim))
+        self.max_norm_ = 0.0
+        self._codes = np.empty((0, self.hasher.code_words if method != "l2" else 0), dtype=np.uint64)
+        self._ids = IdMap()
+
+    def __repr__(self) -> str:
+        return f"AsymmetricLSH(input_dim={self.input_dim}, method={self.method!r}, size={len(self)})"
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._ids.ids.copy()
 
     def _transform(self, items, queries):
         if self.method == "simple":
@@ -143,39 +182,84 @@ class AsymmetricLSH:
             return sign_alsh(items, queries, self.m, self.U, max_norm=self.max_norm_)
         return l2_alsh(items, queries, self.m, self.U, max_norm=self.max_norm_)
 
-    def fit(self, items, ids=None) -> AsymmetricLSH:
-        """Index ``items`` (n, input_dim); ids default to 0..n-1."""
-        x = as_matrix(items, self.input_dim, "items")
-        if x.shape[0] == 0:
-            raise ValueError("items is empty: nothing to index")
-        self.ids_ = np.arange(x.shape[0], dtype=np.int64) if ids is None else np.asarray(ids, dtype=np.int64).reshape(-1)
-        if self.ids_.shape != (x.shape[0],) or np.unique(self.ids_).size != x.shape[0]:
-            raise ValueError(f"ids must be {x.shape[0]} distinct integers")
-        self.items_ = x
-        self.max_norm_ = float(np.linalg.norm(x, axis=1).max())
-        p, _ = self._transform(x, x[:0])
-        width = self.input_dim + (1 if self.method == "simple" else self.m)
-        if self.method == "l2":
-            self.hasher_ = L2LSH(width, self.hashes_per_table, self.tables, self.width, seed=self.seed)
-            self.hasher_.add(p)
+    def add(self, vectors, ids=None) -> None:
+        """Store items (a vector or a batch); ids default to the next free numbers."""
+        x = as_matrix(vectors, self.input_dim, "vectors")
+        new = self._ids.new(x.shape[0], ids)
+        if not x.shape[0]:
+            return
+        top = float(np.linalg.norm(x, axis=1).max())
+        if not np.isfinite(top):
+            raise ValueError("vectors are too large: their norms overflow")
+        self.items_ = np.concatenate([self.items_, x])
+        self._ids.commit(new)
+        if top > self.max_norm_:  # the scale changes: transform and hash everything again
+            self.max_norm_ = top
+            self._hash(self.items_, self._ids.ids, rebuild=True)
         else:
-            self.hasher_ = SimHash(width, self.bits, seed=self.seed)
-            self.codes_ = self.hasher_.hash(p)
-        return self
+            self._hash(x, new, rebuild=False)
+
+    def _hash(self, items: np.ndarray, ids: np.ndarray, rebuild: bool) -> None:
+        p, _ = self._transform(items, items[:0])
+        if self.method == "l2":
+            if rebuild:
+                self.hasher = L2LSH(self.hasher.input_dim, self.hashes_per_table, self.tables, self.width, seed=self.seed)
+            self.hasher.add(p, ids=ids)
+        else:
+            codes = self.hasher.hash(p)
+            self._codes = codes if rebuild else np.concatenate([self._codes, codes])
+
+    def remove(self, ids) -> None:
+        """Remove the items stored under ``ids``."""
+        drop = self._ids.drop_mask(ids)
+        gone = self._ids.ids[drop]
+        self.items_ = self.items_[~drop]
+        self._ids.keep(~drop)
+        if self.method == "l2":
+            self.hasher.remove(gone)
+        else:
+            self._codes = self._codes[~drop]
 
     def search(self, queries, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """(inner products, ids) of the best ``k`` candidates per query, largest first; slots
         without a candidate hold id -1 and -inf."""
-        if self.items_ is None:
-            raise ValueError("the index is empty: call fit(items) first")
         q = as_matrix(queries, self.input_dim, "queries")
-        k = positive_int(k, "k")
-        if k > self.items_.shape[0]:
-            raise ValueError(f"k must be at most the {self.items_.shape[0]} items, got {k}")
+        k = self._check_k(k)
         _, tq = self._transform(self.items_[:0], q)
-        if self.method == "l2":
-            cands = self.hasher_.candidates(tq)
+        if self.method == "l2":  # the bucket index holds the items in the same order, under the same ids
+            cands = self.hasher.candidates(tq)
         else:
-            c = min(max(k, self.candidates), self.items_.shape[0])
-            cands = list(np.sort(hamming_topk(self.hasher_.hash(tq), self.codes_, c)[1], axis=1))
-        return rerank(cands, lambda i, rows: self.items_[rows] @ q[i], k, self.ids_, True)
+            c = min(max(k, self.candidates), len(self))
+            cands = list(np.sort(hamming_topk(self.hasher.hash(tq), self._codes, c)[1], axis=1))
+        return rerank(cands, lambda i, rows: self.items_[rows] @ q[i], k, self._ids.ids, True)
+
+    def save(self, path: str | os.PathLike) -> None:
+        arrays, meta = self._ids.state()
+        settings = {"input_dim": self.input_dim, "method": self.method, "bits": self.bits,
+                    "candidates": self.candidates, "tables": self.tables, "hashes_per_table": self.hashes_per_table,
+                    "width": self.width, "m": self.m, "U": self.U, "seed": self.seed}
+        io.save(path, self.kind, self.version, {**arrays, "items": self.items_},
+                {**meta, "settings": settings, "count": len(self), "max_norm": self.max_norm_})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> AsymmetricLSH:
+        arrays, meta = io.load(path, cls.kind, cls.version)
+        try:
+            settings, count, items = meta["settings"], positive_int(meta["count"], "count", 0), arrays["items"]
+            if not isinstance(settings, dict) or items.ndim != 2 or settings.get("input_dim") != items.shape[1]:
+                raise ValueError(f"settings {settings!r:.80} do not match items of shape {items.shape}")
+            index = cls(**settings)
+            if items.dtype != np.float64 or items.shape != (count, index.input_dim) or not np.isfinite(items).all():
+                raise ValueError(f"items of {items.dtype} {items.shape}, expected ({count}, {index.input_dim}) floats")
+            ids = IdMap.from_state(arrays, meta, count)
+            max_norm = meta["max_norm"]
+            if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not np.isfinite(max_norm) \
+                    or max_norm < (float(np.linalg.norm(items, axis=1).max()) if count else 0.0):
+                raise ValueError(f"max_norm {max_norm!r} below the stored items' norms")
+            index.max_norm_ = float(max_norm)  # the scale the stored items were hashed with
+            if count:
+                index.add(items, ids=ids.ids)
+            index._ids.next_id = ids.next_id
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
+            raise io.ModelFileError(f"{path}: inconsistent {cls.kind} file ({exc})") from None
+        return index

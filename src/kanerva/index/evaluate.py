@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..io import atomic_write
-from ..vsa._bits import hamming_matrix
+from .._kernels.bits import hamming_matrix
 from .hashing import FlyHash, SimHash
 
 DEFAULT_K = (2, 4, 8, 12, 16, 20, 24, 28, 32)
@@ -87,7 +87,7 @@ def _flyhash_package(data: np.ndarray, cells: int, fan_in: int, active: int, see
     # same settings and the same centred input; it returns 0/1 tags (n, cells)
     hasher = PackageFlyHash(data.shape[1], cells, density=fan_in, sparsity=active / cells, seed=seed)
     centred = data - data.mean(axis=1, keepdims=True)
-    from ..vsa._bits import pack
+    from .._kernels.bits import pack
 
     return pack(np.atleast_2d(hasher(centred)))
 

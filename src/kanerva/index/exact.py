@@ -2,15 +2,22 @@
 
 Brute force is the honest baseline of every approximate method (Indyk & Motwani 1998) and, for
 hypervectors, usually the right method too: one pass of xor-popcount over packed bits runs near
-the memory bandwidth (see docs/benchmarks.md). Results are exact and deterministic: the
+the memory bandwidth (see docs/benchmarks/search.md). Results are exact and deterministic: the
 ``k`` smallest Hamming distances (or largest similarities), ties going to the vector added
 first.
 
 Storage. In RAM by default. ``ExactIndex(..., path=FILE)`` keeps the vectors in a raw
-memory-mapped file ``FILE.vectors`` and the small header (ids, metric, sizes) in the
-:mod:`kanerva.io` file ``FILE`` (written by :meth:`ExactIndex.save`), so collections larger than
-RAM are searched block by block through the page cache. ``ExactIndex.load(FILE)`` maps such an
-index again; an index saved from RAM is one self-contained file and loads into RAM.
+memory-mapped file ``FILE.vectors`` and the small header (ids, metric, sizes, a CRC-32 per block
+of rows) in the :mod:`kanerva.io` file ``FILE`` (written by :meth:`ExactIndex.save`), so
+collections larger than RAM are searched block by block through the page cache.
+``ExactIndex.load(FILE)`` maps such an index again; an index saved from RAM is one self-contained
+file and loads into RAM.
+
+What is on disk is always one saved state, whatever happens to the process: ``add`` writes past
+the saved rows, ``remove`` copies the kept rows into a new generation of the vectors file
+(``FILE.vectors.1``, ...) that the header names only when ``save`` replaces it atomically, and
+files are never rewritten in place under a process that maps them. One process writes an index
+at a time; any number may read it.
 
 Examples
 --------
@@ -20,8 +27,8 @@ Examples
 >>> index = ExactIndex(s)
 >>> index.add(s.random(key=["a", "b", "c"]), ids=[10, 20, 30])
 >>> dist, ids = index.search(s.random(key="b"), k=2)
->>> ids[0, 0], dist[0, 0]
-(np.int64(20), np.int32(0))
+>>> int(ids[0, 0]), float(dist[0, 0]), index.larger_is_better
+(20, 0.0, False)
 """
 
 from __future__ import annotations
@@ -33,21 +40,24 @@ import numpy as np
 
 from .. import io
 from ..vsa import BSC, Space, space_from_config
-from ._store import RowStore
+from ._base import IdMap, Index
+from ._store import DiskRows, RamRows, generation_of, remove_other_generations, vectors_name
 from ._topk import block_topk, merge_running
 
 KIND = "exact-index"
+IP_LIMIT = 1e15  # float32 inner products of rows this large stay finite up to 10^8 dimensions
 VERSION = 1
 
 
-class ExactIndex:
+class ExactIndex(Index):
     """Exact k-nearest-neighbour index with stable int64 ids.
 
     Parameters
     ----------
     space : kanerva Space, optional
         A :class:`kanerva.BSC` space gives packed Hamming search (distances, smaller is
-        better); a dense space (MAP, HRR, FHRR) gives cosine similarity (larger is better).
+        better: ``larger_is_better`` False); any other space gives cosine similarity of its real
+        feature rows (``space.to_features``), which is the space's similarity (larger is better).
     metric : {"cosine", "ip"}, optional
         For plain float vectors of width ``dim`` instead of a space.
     dim : int, optional
@@ -66,8 +76,10 @@ class ExactIndex:
     ([[3.0, 1.0]], [[1, 0]])
     """
 
+    kind, version = KIND, VERSION
+
     def __init__(self, space: Space | None = None, *, metric: str | None = None, dim: int | None = None,
-                 path: str | os.PathLike | None = None, _count: int | None = None):
+                 path: str | os.PathLike | None = None, _store: DiskRows | None = None):
         if space is not None:
             if not isinstance(space, Space):
                 raise TypeError(f"space must be a kanerva Space (e.g. kv.BSC(10_000)), got {type(space).__name__}")
@@ -84,17 +96,22 @@ class ExactIndex:
             self.space, self.metric, self.dim = None, metric, int(dim)
         if self.metric == "hamming":
             dtype, width = np.dtype(np.uint64), space.words
-        else:  # complex vectors (FHRR) are searched as real vectors [re, im]: same cosine
+        else:  # a space's vectors are searched as its real feature rows (FHRR: [re, im]): same cosine
             dtype = np.dtype(np.float32)
-            width = 2 * self.dim if space is not None and np.dtype(space.dtype).kind == "c" else self.dim
+            width = space.feature_dim if space is not None else self.dim
         self.path = None if path is None else Path(path)
-        vectors = None if path is None else _vectors_path(self.path)
-        if vectors is not None and _count is None and vectors.exists() and vectors.stat().st_size > 0:
-            raise ValueError(f"{vectors} already holds vectors: open it with ExactIndex.load({str(path)!r}) "
-                             f"or delete it to start a new index")
-        self._store = RowStore(dtype, width, vectors, count=_count or 0)  # _count: rows of a loaded file
-        self._ids = np.empty(0, dtype=np.int64)
-        self._next_id = 0
+        if self.path is None:
+            self._store = RamRows(dtype, width)
+        elif _store is not None:  # a loaded index
+            self._store = _store
+        else:
+            taken = [p for p in [self.path, *self.path.parent.glob(f"{self.path.name}.vectors*")] if p.exists()]
+            if taken:
+                raise ValueError(f"{taken[0]} already exists: open the index with ExactIndex.load({str(path)!r}) "
+                                 f"or delete its files to start a new index")
+            self._store = DiskRows(dtype, width, self.path)
+        self._idmap = IdMap()
+        self.larger_is_better = self.metric != "hamming"
 
     # ---- contents ------------------------------------------------------------------------
 
@@ -108,7 +125,11 @@ class ExactIndex:
     @property
     def ids(self) -> np.ndarray:
         """The stored ids, in storage order (a copy)."""
-        return self._ids.copy()
+        return self._idmap.ids.copy()
+
+    @property
+    def _ids(self) -> np.ndarray:
+        return self._idmap.ids
 
     def _rows(self, vectors, name: str) -> np.ndarray:
         """Validate a vector or a batch and convert it to stored rows (n, width)."""
@@ -117,8 +138,9 @@ class ExactIndex:
             x = x.reshape((-1,) + tuple(self.space.shape))
             if self.metric == "hamming":
                 return np.ascontiguousarray(x, dtype=np.uint64)
-            if x.dtype.kind == "c":
-                x = np.concatenate([x.real, x.imag], axis=-1)
+            # real rows whose dot products are dim x similarity: cosine search is similarity search
+            # in every model (FHRR: [re, im]; SBC: centred one-hot codes; MBAT, VTB: the flat matrix)
+            x = self.space.to_features(x)
         else:
             x = np.asarray(vectors)
             if x.dtype.kind not in "biuf":
@@ -128,49 +150,31 @@ class ExactIndex:
             x = x.reshape(-1, self.dim)
             if not np.isfinite(x).all():
                 raise ValueError(f"{name} contains NaN or inf")
-        x = np.ascontiguousarray(x, dtype=np.float32)
-        if self.metric == "cosine":
-            norms = np.linalg.norm(x, axis=1, keepdims=True)
-            x = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+        with np.errstate(over="ignore"):
+            x = np.ascontiguousarray(x, dtype=np.float32)
+        if not np.isfinite(x).all():
+            raise ValueError(f"{name} holds values too large for float32 storage (beyond 3.4e38)")
+        if self.metric == "ip" and x.size and np.abs(x).max() > IP_LIMIT:
+            raise ValueError(f"{name} holds values too large for float32 inner products (beyond {IP_LIMIT:g})")
+        if self.metric == "cosine":  # norms in float64: a float32 sum of squares overflows from 1.8e19
+            norms = np.linalg.norm(x.astype(np.float64), axis=1, keepdims=True)
+            x = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0).astype(np.float32)
         return x
 
     def add(self, vectors, ids=None) -> None:
         """Add a vector or a batch; ``ids`` (int64, unique) default to the next free numbers."""
         rows = self._rows(vectors, "vectors")
-        n = rows.shape[0]
-        if ids is None:
-            new_ids = np.arange(self._next_id, self._next_id + n, dtype=np.int64)
-        else:
-            new_ids = np.asarray(ids).reshape(-1) if np.ndim(ids) else np.asarray([ids])
-            if new_ids.dtype.kind not in "iu":
-                raise TypeError(f"ids must be integers, got dtype {new_ids.dtype}")
-            if new_ids.shape != (n,):
-                raise ValueError(f"got {new_ids.size} ids for {n} vectors")
-            if new_ids.dtype.kind == "u" and new_ids.size and new_ids.max() > np.iinfo(np.int64).max:
-                raise ValueError("ids must fit in int64")
-            new_ids = new_ids.astype(np.int64)
-            if np.unique(new_ids).size != n:
-                raise ValueError("ids contain duplicates")
-            clash = np.intersect1d(new_ids, self._ids)
-            if clash.size:
-                raise ValueError(f"ids already in the index: {clash[:5].tolist()}{' ...' if clash.size > 5 else ''}")
-        if n == 0:
+        new = self._idmap.new(rows.shape[0], ids)
+        if rows.shape[0] == 0:
             return
         self._store.append(rows)
-        self._ids = np.concatenate([self._ids, new_ids])
-        self._next_id = max(self._next_id, int(new_ids.max()) + 1)
+        self._idmap.commit(new)
 
     def remove(self, ids) -> None:
         """Remove the vectors with these ids (all must be present); other ids are unchanged."""
-        ids = np.asarray(ids).reshape(-1)
-        if ids.size and ids.dtype.kind not in "iu":
-            raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
-        missing = np.setdiff1d(ids, self._ids)
-        if missing.size:
-            raise KeyError(f"ids not in the index: {missing[:5].tolist()}")
-        drop = np.isin(self._ids, ids)
+        drop = self._idmap.drop_mask(ids)
         self._store.delete(drop)
-        self._ids = self._ids[~drop]
+        self._idmap.keep(~drop)
 
     def vectors(self, ids=None) -> np.ndarray:
         """Stored rows (all, or for ``ids``, in that order), as stored (cosine: unit length)."""
@@ -190,47 +194,48 @@ class ExactIndex:
     def search(self, queries, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest stored vectors for each query, best first.
 
-        Returns ``(scores, ids)``, each (n, k) (one query gives n = 1): Hamming distances
-        (int32, ascending) for a BSC index, similarities (float32, descending) otherwise.
+        Returns ``(scores, ids)``, each (n, k) (one query gives n = 1), scores float64: Hamming
+        distances (ascending) for a BSC index, similarities (descending) otherwise.
         """
         q = self._rows(queries, "queries")
-        if len(self) == 0:
-            raise ValueError("the index is empty: add vectors before searching")
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(self):
-            raise ValueError(f"k must be an integer between 1 and the {len(self)} stored vectors, got {k!r}")
+        k = self._check_k(k)
         best = None
         for start, block in self._store.blocks():
-            best = merge_running(best, block_topk(self.metric, q, block, int(k)), start, int(k))
+            best = merge_running(best, block_topk(self.metric, q, block, k), start, k)
         keys, rows = best
-        scores = keys if self.metric == "hamming" else (-keys).astype(np.float32)
+        scores = keys.astype(np.float64) if self.metric == "hamming" else -keys.astype(np.float64)
         return scores, self._ids[rows]
 
     # ---- files ---------------------------------------------------------------------------
 
     def _meta(self) -> dict:
-        return {"metric": self.metric, "dim": self.dim, "count": len(self), "next_id": self._next_id,
+        return {"metric": self.metric, "dim": self.dim, "count": len(self), "next_id": self._idmap.next_id,
                 "space": None if self.space is None else self.space.config(),
                 "width": self._store.width, "dtype": self._store.dtype.str}
 
     def save(self, path: str | os.PathLike | None = None) -> None:
         """Write the index to ``path`` (default: its own ``path``). A memory-mapped index keeps
-        its vectors in ``path + ".vectors"``; an in-RAM index writes one self-contained file."""
+        its vectors in a ``.vectors`` file beside ``path``; an in-RAM index writes one
+        self-contained file."""
         path = self.path if path is None else Path(path)
         if path is None:
             raise ValueError("this index lives in RAM: give save() a path")
-        meta = self._meta()
-        arrays = {"ids": self._ids}
-        if self._store.on_disk:
+        meta, arrays = self._meta(), {"ids": self._ids}
+        if not self._store.on_disk:
+            io.save(path, KIND, VERSION, {**arrays, "vectors": self._store.rows()}, meta)
+            return
+
+        def header(name: str, block_rows: int, crcs: list[int]) -> None:
+            io.save(path, KIND, VERSION, arrays, {**meta, "vectors_file": name, "block_rows": block_rows,
+                                                  "block_crc32": crcs})
+
+        if self.path is not None and path.resolve() == self.path.resolve():
+            self._store.commit(header)
+        else:  # a copy: a new vectors file beside the other header, then that header
             self._store.flush()
-            target = _vectors_path(path)
-            if target.resolve() != self._store.path.resolve():
-                with open(target, "wb") as f:  # copy blockwise: the collection may exceed RAM
-                    for _, block in self._store.blocks():
-                        f.write(np.ascontiguousarray(block).tobytes())
-            meta["vectors_file"] = target.name
-        else:
-            arrays["vectors"] = self._store.rows()
-        io.save(path, KIND, VERSION, arrays, meta)
+            name = self._store.copy_to(path)
+            header(name, self._store.block_rows, self._store.checksums())
+            remove_other_generations(path, generation_of(path, name))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExactIndex:
@@ -238,31 +243,36 @@ class ExactIndex:
         path = Path(path)
         arrays, meta = io.load(path, KIND, VERSION)
         try:
-            count, ids = int(meta["count"]), arrays["ids"]
+            count, ids = meta["count"], arrays["ids"]
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ValueError(f"count {count!r}")
             space = None if meta["space"] is None else space_from_config(meta["space"])
-            kwargs = {"space": space} if space is not None else {"metric": meta["metric"], "dim": int(meta["dim"])}
-            on_disk = "vectors_file" in meta
-            if on_disk and meta["vectors_file"] != _vectors_path(path).name:
-                raise io.ModelFileError(f"{path}: refers to vectors file {meta['vectors_file']!r}, "
-                                        f"expected {_vectors_path(path).name!r}")
-            index = cls(**kwargs, path=path if on_disk else None, _count=count if on_disk else 0)
-        except (KeyError, TypeError, ValueError) as exc:
+            kwargs = {"space": space} if space is not None else {"metric": meta["metric"], "dim": meta["dim"]}
+            index = cls(**kwargs)  # the shape of the rows, from the settings
+            width, dtype = index._store.width, index._store.dtype
+            if meta.get("metric") != index.metric or meta.get("dim") != index.dim:
+                raise ValueError(f"metric {meta.get('metric')!r} and dim {meta.get('dim')!r} disagree with the settings")
+            if meta.get("width") != width or meta.get("dtype") != dtype.str:
+                raise ValueError(f"rows of {meta.get('width')!r} x {meta.get('dtype')!r}, the settings make {width} x {dtype.str}")
+            if "vectors_file" in meta:
+                crcs, block_rows = meta["block_crc32"], meta["block_rows"]
+                if not isinstance(crcs, list) or not all(isinstance(c, int) and 0 <= c < 2**32 for c in crcs) \
+                        or isinstance(block_rows, bool) or not isinstance(block_rows, int) or block_rows < 1:
+                    raise ValueError("bad block checksums")
+                store = DiskRows(dtype, width, path, generation_of(path, meta["vectors_file"]), count, block_rows, crcs)
+                index = cls(**kwargs, path=path, _store=store)
+            else:
+                vectors = arrays["vectors"]
+                if vectors.shape != (count, width) or vectors.dtype != dtype:
+                    raise ValueError(f"vectors of {vectors.dtype} {vectors.shape}, expected ({count}, {width}) {dtype}")
+                if index.metric == "hamming":
+                    index.space.check(vectors, "stored vectors")  # no bits past the dimension
+                elif not np.isfinite(vectors).all():
+                    raise ValueError("stored vectors hold NaN or infinite values")
+                index._store.append(vectors)
+            index._idmap = IdMap.from_state(arrays, meta, count)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
             if isinstance(exc, io.ModelFileError):
                 raise
-            raise io.ModelFileError(f"{path}: corrupt exact-index header ({exc})") from None
-        if ids.shape != (count,) or ids.dtype != np.int64 or np.unique(ids).size != count:
-            raise io.ModelFileError(f"{path}: corrupt ids (expected {count} unique int64 ids)")
-        if not on_disk:
-            vectors = arrays.get("vectors")
-            want = (count, index._store.width)
-            if vectors is None or vectors.shape != want or vectors.dtype != index._store.dtype:
-                raise io.ModelFileError(f"{path}: corrupt vectors (expected {want} {index._store.dtype})")
-            index._store.append(vectors)
-        index._ids = ids.copy()
-        index._next_id = int(meta.get("next_id", int(ids.max()) + 1 if count else 0))
+            raise io.ModelFileError(f"{path}: corrupt exact-index file ({exc})") from None
         return index
-
-
-def _vectors_path(path: Path) -> Path:
-    return path.with_name(path.name + ".vectors")
-

@@ -11,8 +11,10 @@ SimHash (Charikar 2002, "Similarity estimation techniques from rounding algorith
 ``h(x) = sign(R x)`` with Gaussian ``R`` of ``bits`` rows; two vectors at angle theta agree on
 each bit with probability ``1 - theta / pi``.
 
-Both return packed codes in the BSC layout (:mod:`kanerva.vsa._bits`), so they go straight into
-:class:`kanerva.index.ExactIndex` with ``kv.BSC(hasher.bits)``; ``hasher.space`` is that space.
+Both are :class:`~kanerva.index.Hasher` s: ``hash(X)`` returns packed codes, uint64 (n,
+code_words), in the BSC layout (bit ``b`` of a code is bit ``b % 64`` of word ``b // 64``), so
+they are vectors of ``hasher.space`` (``kv.BSC(hasher.bits)``), searchable by Hamming distance:
+:class:`kanerva.index.HashIndex` stores and searches them.
 
 Examples
 --------
@@ -29,107 +31,15 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from .._kernels.bits import n_words, pack, thread_pool
+from .._kernels.flyhash import fly_hash as _fly_kernel
 from ..vsa import BSC
-from ..vsa._bits import n_words, pack, thread_pool
+from ._base import Hasher
 from ._input import as_matrix, positive_int
-
-
-@numba.njit(nogil=True, inline="always")
-def _see(s, c, best, cand_val, cand_cell, n_cand):
-    # Keep the `active` largest activations so far (best, descending) and record every cell
-    # at or above the running threshold best[-1] as a candidate. The threshold only rises, so
-    # the candidates include every final winner and every cell tied with the final threshold;
-    # there are about active * log(m / active) of them, so no (m,) activation array is kept.
-    p = best.shape[0] - 1
-    if s < best[p]:
-        return n_cand
-    cand_val[n_cand] = s
-    cand_cell[n_cand] = c
-    if s > best[p]:
-        while p > 0 and best[p - 1] < s:
-            best[p] = best[p - 1]
-            p -= 1
-        best[p] = s
-    return n_cand + 1
-
-
-@numba.njit(nogil=True, inline="always")
-def _winners(cand_val, cand_cell, n_cand, thr, active, out_row):
-    # the candidates above the threshold, then those equal to it in cell order until exactly
-    # `active` are set (a deterministic tie rule)
-    above = 0
-    for t in range(n_cand):
-        if cand_val[t] > thr:
-            out_row[cand_cell[t] >> 6] |= np.uint64(1) << np.uint64(cand_cell[t] & 63)
-            above += 1
-    for t in range(n_cand):
-        if above == active:
-            break
-        if cand_val[t] == thr:
-            out_row[cand_cell[t] >> 6] |= np.uint64(1) << np.uint64(cand_cell[t] & 63)
-            above += 1
 
 
 _PAIRED_MAX_DIM = 128  # up to this input width activations are summed in pairs (fixed order, see the tests)
 _GROUP_ROWS = 64  # rows hashed together: their transposed inputs (d x 64 doubles, 32 KB at d = 64) stay in L1
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _see_rows(acc, c, thr, best, cand_val, cand_cell, n_cand):
-    for r in range(acc.shape[0]):
-        if acc[r] >= thr[r]:
-            n_cand[r] = _see(acc[r], c, best[r], cand_val[r], cand_cell[r], n_cand[r])
-            thr[r] = best[r, best.shape[1] - 1]
-
-
-@numba.njit(cache=True, nogil=True)
-def _fly_kernel(x, terms, active, rows, out):
-    # x: (n, d + 1) centred inputs with a zero last column, n a multiple of `rows`; terms:
-    # (m, T, 2) unsigned input indices: a cell's activation is the left-to-right sum of its T
-    # terms x[a] + x[b] (b = d, the zero column, for a lone input); out: (n, W) zeros.
-    # `rows` inputs at a time, transposed so that one input of every row is contiguous: a
-    # cell's activation is a loop over the rows that LLVM vectorizes, the inputs stay in L1,
-    # and the wiring streams once per group of rows.
-    n, d1 = x.shape
-    m, n_terms, _ = terms.shape
-    xt = np.empty((d1, rows), dtype=np.float64)
-    acc = np.empty(rows, dtype=np.float64)
-    thr = np.empty(rows, dtype=np.float64)  # each row's running threshold: its active-th best
-    n_cand = np.empty(rows, dtype=np.int64)
-    best = np.empty((rows, active), dtype=np.float64)
-    cand_val = np.empty((rows, m), dtype=np.float64)
-    cand_cell = np.empty((rows, m), dtype=np.int64)
-    for i in range(0, n, rows):
-        for a in range(d1):
-            for r in range(rows):
-                xt[a, r] = x[i + r, a]
-        best[:] = -np.inf
-        thr[:] = -np.inf
-        n_cand[:] = 0
-        for c in range(m):
-            hit = False
-            if n_terms == 3:  # fan-in 5 or 6 (the usual setting): one fused loop, acc not re-read
-                a0, b0 = terms[c, 0, 0], terms[c, 0, 1]
-                a1, b1 = terms[c, 1, 0], terms[c, 1, 1]
-                a2, b2 = terms[c, 2, 0], terms[c, 2, 1]
-                for r in range(rows):
-                    v = ((xt[a0, r] + xt[b0, r]) + (xt[a1, r] + xt[b1, r])) + (xt[a2, r] + xt[b2, r])
-                    acc[r] = v
-                    hit |= v >= thr[r]
-            else:
-                a, b = terms[c, 0, 0], terms[c, 0, 1]
-                for r in range(rows):
-                    acc[r] = xt[a, r] + xt[b, r]
-                for t in range(1, n_terms):
-                    a, b = terms[c, t, 0], terms[c, t, 1]
-                    for r in range(rows):
-                        acc[r] += xt[a, r] + xt[b, r]
-                for r in range(rows):
-                    hit |= acc[r] >= thr[r]
-            if hit:  # rare after the first cells: some row's candidate
-                _see_rows(acc, c, thr, best, cand_val, cand_cell, n_cand)
-        for r in range(rows):
-            _winners(cand_val[r], cand_cell[r], n_cand[r], thr[r], active, out[i + r])
 
 
 def _terms(inputs: np.ndarray, d: int, paired: bool) -> np.ndarray:
@@ -163,7 +73,7 @@ def _distinct_samples(rng: np.random.Generator, rows: int, population: int, size
             out[bad] = rng.integers(0, population, size=(bad.size, size))
 
 
-class FlyHash:
+class FlyHash(Hasher):
     """Fly olfactory hash: centre, sparse binary expansion, winner-take-all (see module).
 
     Parameters
@@ -188,6 +98,8 @@ class FlyHash:
     True
     """
 
+    kind = "flyhash"
+
     def __init__(self, input_dim: int, kenyon_cells: int = 20_000, fan_in: int = 6, active: int = 16, seed: int = 0):
         self.input_dim = positive_int(input_dim, "input_dim")
         self.kenyon_cells = positive_int(kenyon_cells, "kenyon_cells")
@@ -197,9 +109,12 @@ class FlyHash:
             raise ValueError(f"fan_in ({fan_in}) cannot exceed input_dim ({input_dim}): inputs are sampled without repeats")
         if self.active > self.kenyon_cells:
             raise ValueError(f"active ({active}) cannot exceed kenyon_cells ({kenyon_cells})")
-        self.seed = int(seed)
+        self.seed = positive_int(seed, "seed", 0)
         rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0xF17]))
-        self.inputs = _distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in)
+        self._wire(_distinct_samples(rng, self.kenyon_cells, self.input_dim, self.fan_in))
+
+    def _wire(self, inputs: np.ndarray) -> None:
+        self.inputs = inputs
         self._terms = _terms(self.inputs, self.input_dim, self.input_dim <= _PAIRED_MAX_DIM)
 
     @property
@@ -207,8 +122,12 @@ class FlyHash:
         return self.kenyon_cells
 
     @property
+    def code_words(self) -> int:
+        return n_words(self.kenyon_cells)
+
+    @property
     def space(self) -> BSC:
-        """The BSC space the codes live in (for :class:`kanerva.index.ExactIndex`)."""
+        """The BSC space the codes live in."""
         return BSC(self.kenyon_cells, seed=self.seed)
 
     def hash(self, X) -> np.ndarray:
@@ -241,8 +160,26 @@ class FlyHash:
         return (f"FlyHash(input_dim={self.input_dim}, kenyon_cells={self.kenyon_cells}, "
                 f"fan_in={self.fan_in}, active={self.active}, seed={self.seed})")
 
+    def _state(self):
+        return {"inputs": self.inputs}, {"input_dim": self.input_dim, "kenyon_cells": self.kenyon_cells,
+                                         "fan_in": self.fan_in, "active": self.active, "seed": self.seed}
 
-class SimHash:
+    @classmethod
+    def _from_state(cls, arrays, meta):
+        inputs = arrays["inputs"]
+        fly = cls(meta["input_dim"], 1, meta["fan_in"], 1, meta["seed"])  # cheap: one cell, rewired below
+        cells, active = positive_int(meta["kenyon_cells"], "kenyon_cells"), positive_int(meta["active"], "active")
+        if inputs.dtype != np.int32 or inputs.shape != (cells, fly.fan_in) or active > cells:
+            raise ValueError(f"wiring of {inputs.dtype} {inputs.shape} for {cells} cells of fan-in {fly.fan_in}")
+        if inputs.size and (inputs.min() < 0 or inputs.max() >= fly.input_dim
+                            or (np.diff(np.sort(inputs, axis=1), axis=1) == 0).any()):
+            raise ValueError("wiring with inputs out of range or repeated within a cell")
+        fly.kenyon_cells, fly.active = cells, active
+        fly._wire(inputs.copy())
+        return fly
+
+
+class SimHash(Hasher):
     """Signed random projections: bit ``b`` of ``x`` is ``(R x)_b > 0``, R Gaussian.
 
     Examples
@@ -254,15 +191,22 @@ class SimHash:
     (True, (1, 1))
     """
 
+    kind = "simhash"
+
     def __init__(self, input_dim: int, bits: int, seed: int = 0):
         self.input_dim = positive_int(input_dim, "input_dim")
         self.bits = positive_int(bits, "bits")
-        self.seed = int(seed)
+        self.seed = positive_int(seed, "seed", 0)
         rng = np.random.default_rng(np.random.SeedSequence([self.seed & (2**63 - 1), 0x5111]))
         self.projection = rng.standard_normal((self.bits, self.input_dim))
 
     @property
+    def code_words(self) -> int:
+        return n_words(self.bits)
+
+    @property
     def space(self) -> BSC:
+        """The BSC space the codes live in."""
         return BSC(self.bits, seed=self.seed)
 
     def hash(self, X) -> np.ndarray:
@@ -272,3 +216,16 @@ class SimHash:
 
     def __repr__(self) -> str:
         return f"SimHash(input_dim={self.input_dim}, bits={self.bits}, seed={self.seed})"
+
+    def _state(self):
+        return {"projection": self.projection}, {"input_dim": self.input_dim, "bits": self.bits, "seed": self.seed}
+
+    @classmethod
+    def _from_state(cls, arrays, meta):
+        d, bits, projection = positive_int(meta["input_dim"], "input_dim"), positive_int(meta["bits"], "bits"), \
+            arrays["projection"]
+        if projection.dtype != np.float64 or projection.shape != (bits, d) or not np.isfinite(projection).all():
+            raise ValueError(f"projection of {projection.dtype} {projection.shape}, expected ({bits}, {d}) floats")
+        h = cls(1, 1, meta["seed"])  # small; the stored projection replaces its draw
+        h.input_dim, h.bits, h.projection = d, bits, projection.copy()
+        return h

@@ -207,9 +207,9 @@ def modern_digits(betas=(1, 3, 10, 30, 100, 300, 1000), counts=(100, 300, 1000, 
         stored = x[idx]
         cues = stored * (rng.random(stored.shape) >= removed)
         for beta in betas:
-            mem = ModernHopfield(beta=float(beta))
+            mem = ModernHopfield(stored.shape[1], beta=float(beta))
             mem.write(stored)
-            out = mem.read(cues)
+            out = mem.read(cues, steps=1)
             nearest = np.argmax(out @ stored.T, axis=1)
             cos = np.einsum("nd,nd->n", out, stored) / np.maximum(np.linalg.norm(out, axis=1), 1e-300)
             rows.append({"beta": beta, "patterns": count, "accuracy": float(np.mean(nearest == np.arange(count))),
@@ -258,7 +258,7 @@ def sdm_recall(dim: int = 256, locations: int = 2_000, items=(25, 100, 400),
             with warnings.catch_warnings():  # small radii leave some addresses with no location: measured
                 warnings.filterwarnings("ignore", "[0-9]+ of [0-9]+ addresses activate no location", RuntimeWarning)
                 evidence = sdm.read_sums(data) * (1 - 2 * bits.astype(np.int32))
-                noisy_read = space.to_bits(sdm.read(cues))
+                noisy_read = space.to_bits(sdm.read(cues, steps=1))
             p = activation_probability(dim, r)
             snr = float(evidence.mean() / evidence.std()) if evidence.std() > 0 else float("inf")
             rows.append({"items": t, "radius": r, "p": p, "snr": snr, "snr_theory": kanerva_snr(locations, t, p),

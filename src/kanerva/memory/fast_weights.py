@@ -9,9 +9,12 @@ older items fading.
 
 Here the slow part [W h + C x] is the cue itself (a memory, not a trained RNN), f = tanh, and
 LN is layer normalization without gain. ``write(keys, values)`` stores eta v k^T (the
-hetero-associative form of the same rule, so a key retrieves its value with ``read(keys,
-steps=0)``); ``write(patterns)`` stores eta h h^T and ``read(cues, steps=S)`` runs the inner
-loop, which pulls a noisy cue towards the stored pattern it resembles.
+hetero-associative form of the same rule: a key retrieves its value by the linear read A k);
+``write(patterns)`` stores eta h h^T. ``read(cues)`` is the linear read A k; ``read(cues,
+steps=S)`` runs S iterations of the inner loop, which pull a noisy cue towards the stored
+pattern it resembles.
+With a space, patterns are its vectors (the memory runs on their real features and normalizes
+reads back into the space); with an int ``dim``, real arrays.
 
 Examples
 --------
@@ -24,7 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import AssociativeMemory, as_batch, check_pairs, positive_int
+from ._base import AssociativeMemory, ReadInfo, check_pairs, run_sync
+from ._patterns import Patterns
 
 
 def layer_norm(x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
@@ -42,8 +46,8 @@ class FastWeights(AssociativeMemory):
 
     Parameters
     ----------
-    dim : int
-        Size of the hidden state (and of keys and values).
+    space : kv Space or int
+        The patterns (keys and values): vectors of any space, or real arrays of width ``dim``.
     decay : float
         lambda in (0, 1]: how much of A survives each write.
     rate : float
@@ -58,59 +62,89 @@ class FastWeights(AssociativeMemory):
     """
 
     kind = "fast-weights"
+    pattern_kind = "real"
+    hetero = True
+    direct_read = True
+    settles = False  # the inner loop runs a set number of steps (Ba et al.: one)
 
-    def __init__(self, dim: int, decay: float = 0.95, rate: float = 0.5):
-        self.dim = positive_int(dim, "dim")
-        if not 0.0 < float(decay) <= 1.0:
+    def __init__(self, space, decay: float = 0.95, rate: float = 0.5):
+        super().__init__(space)
+        self._settings(decay, rate)
+        width = self.patterns.width
+        self.A_ = np.zeros((width, width))
+
+    def _settings(self, decay, rate) -> None:
+        if isinstance(decay, bool) or not isinstance(decay, (int, float, np.number)) or not 0.0 < float(decay) <= 1.0:
             raise ValueError(f"decay must be in (0, 1], got {decay!r}")
-        if not float(rate) > 0.0 or not np.isfinite(rate):
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) or not np.isfinite(rate) \
+                or not float(rate) > 0.0:
             raise ValueError(f"rate must be a positive number, got {rate!r}")
         self.decay, self.rate = float(decay), float(rate)
-        self.A_ = np.zeros((self.dim, self.dim))
-        self._count = 0
 
     def __repr__(self) -> str:
-        return f"FastWeights(dim={self.dim}, decay={self.decay}, rate={self.rate}, items={len(self)})"
+        return f"FastWeights({self.patterns!r}, decay={self.decay}, rate={self.rate}, items={len(self)})"
 
     def write(self, keys, values=None) -> None:
         """Apply A <- lambda A + eta v k^T for each row in order (v = k when values is None)."""
-        k, _ = as_batch(keys, self.dim, "keys")
-        v = k if values is None else as_batch(values, self.dim, "values")[0]
+        hetero = self._mode(values)
+        k, _ = self.patterns.real(keys, "keys", np.float64)
+        v = self.patterns.real(values, "values", np.float64)[0] if hetero else k
         check_pairs(k, v, "FastWeights.write")
         n = len(k)
         # n sequential updates in one product: item t is scaled by lambda^(n-1-t)
         scale = self.rate * self.decay ** np.arange(n - 1, -1, -1, dtype=np.float64)
-        self.A_ = self.decay**n * self.A_ + (v * scale[:, None]).T @ k
-        self._count += n
+        with np.errstate(over="ignore", invalid="ignore"):
+            a = self.decay**n * self.A_ + (v * scale[:, None]).T @ k
+        if not np.isfinite(a).all():
+            raise ValueError("patterns too large: the fast weights would overflow float64 (nothing was written)")
+        self.A_ = a
+        self._stored(n, hetero)
 
-    def read(self, cues, steps: int = 0) -> np.ndarray:
-        """``steps=0``: the linear read A k. ``steps=S``: S inner-loop iterations from the cue.
+    def read(self, cues, *, steps: int | None = None, tol: float = 1e-6, return_info: bool = False):
+        """Read at ``cues`` (one pattern or a batch).
+
+        ``steps=None`` or ``0`` (and any hetero-associative read): the linear read A k, attention
+        to the stored items weighted by their similarity to the cue and their recency.
+        ``steps=n``: n iterations of the inner loop h <- tanh(LN(z + A h)) from h = tanh(z) (the
+        paper uses one; run on, the loop drifts towards the most recent items, so it has no
+        fixed point to run to). ``ReadInfo.converged`` says whether the last iteration moved the
+        state by less than ``tol`` (max abs change).
 
         >>> fw = FastWeights(3, rate=1.0); fw.write(np.eye(3)[:1], np.array([[0.0, 2.0, 0.0]]))
         >>> fw.read(np.array([1.0, 0.0, 0.0])).tolist()
         [0.0, 2.0, 0.0]
         """
-        z, single = as_batch(cues, self.dim, "cues")
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-            raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-        if steps == 0:
-            out = z @ self.A_.T
+        limit, strict = self._plan(steps)
+        z, single = self.patterns.real(cues, "cues", np.float64)
+        if self._hetero or limit == 0:
+            with np.errstate(over="ignore", invalid="ignore"):
+                out, info = z @ self.A_.T, ReadInfo.direct(len(z), 0)
+            if not np.isfinite(out).all():
+                raise ValueError("cues too large: the read A k overflows float64")
         else:
-            out = np.tanh(z)
-            for _ in range(steps):
-                out = np.tanh(layer_norm(z + out @ self.A_.T))
-        return out[0] if single else out
+            def update(h, rows):
+                new = np.tanh(layer_norm(z[rows] + h @ self.A_.T))
+                return new, np.abs(new - h).max(axis=1) > tol
+
+            out, info = run_sync(np.tanh(z), update, limit)
+            self._report(info, limit, strict)
+        out = self.patterns.from_real(out)
+        out = out[0] if single else out
+        return (out, info) if return_info else out
 
     def _state(self):
-        return {"A": self.A_}, {"dim": self.dim, "decay": self.decay, "rate": self.rate, "count": self._count}
+        return {"A": self.A_}, {"decay": self.decay, "rate": self.rate}
 
     @classmethod
-    def _from_state(cls, arrays, meta):
-        fw = cls(int(meta["dim"]), decay=float(meta["decay"]), rate=float(meta["rate"]))
-        if arrays["A"].shape != fw.A_.shape:
-            raise ValueError(f"A of shape {arrays['A'].shape}, expected {fw.A_.shape}")
-        fw.A_ = arrays["A"].astype(np.float64)
-        fw._count = int(meta["count"])
+    def _from_state(cls, space, arrays, meta):
+        a = arrays["A"]
+        width = Patterns(space, cls.__name__, cls.pattern_kind).width  # checked before allocating A
+        if a.shape != (width, width) or a.dtype != np.float64 or not np.isfinite(a).all():
+            raise ValueError(f"A must be finite float64 of shape ({width}, {width}), got {a.dtype} {a.shape}")
+        fw = cls.__new__(cls)
+        AssociativeMemory.__init__(fw, space)
+        fw._settings(meta["decay"], meta["rate"])
+        fw.A_ = a.copy()
         return fw
 
 

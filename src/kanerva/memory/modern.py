@@ -11,15 +11,20 @@ same update, softmax(beta K q) V, is the attention of Vaswani et al. (2017) with
 beta = 1/sqrt(d). :func:`attention` is that one function; :class:`ModernHopfield` reads
 through it.
 
+With a space (``ModernHopfield(kv.MAP(1_000))``) the patterns are that space's vectors: the
+update runs on their real features (``space.to_features``: dot products are ``dim`` times the
+similarity) and the state read out is normalized back into the space (for MAP, the sign). With an
+int ``dim`` the patterns are real arrays and the state comes back as it is.
+
 Examples
 --------
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> patterns = rng.standard_normal((50, 64))
->>> mem = ModernHopfield(beta=1.0)
+>>> mem = ModernHopfield(64, beta=1.0)
 >>> mem.write(patterns)
 >>> partial = patterns.copy(); partial[:, 32:] = 0          # half of each pattern removed
->>> bool(np.allclose(mem.read(partial), patterns, atol=0.01))
+>>> bool(np.allclose(mem.read(partial, steps=1), patterns, atol=0.01))
 True
 """
 
@@ -27,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import AssociativeMemory, ReadInfo, as_batch, check_pairs, report, step_limit
+from ._base import AssociativeMemory, ReadInfo, as_batch, check_pairs, run_sync
 
 
 def softmax_weights(queries: np.ndarray, keys: np.ndarray, beta: float) -> np.ndarray:
@@ -36,7 +41,11 @@ def softmax_weights(queries: np.ndarray, keys: np.ndarray, beta: float) -> np.nd
     >>> softmax_weights(np.array([[1.0, 0.0]]), np.eye(2), beta=0.0).tolist()
     [[0.5, 0.5]]
     """
-    scores = beta * (queries @ keys.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scores = beta * (queries @ keys.T)
+    if not np.isfinite(scores).all():
+        raise ValueError("patterns too large: beta times their dot products overflow float "
+                         "(scale the patterns down, or lower beta)")
     scores -= scores.max(axis=1, keepdims=True)
     np.exp(scores, out=scores)
     scores /= scores.sum(axis=1, keepdims=True)
@@ -79,119 +88,114 @@ class ModernHopfield(AssociativeMemory):
 
     Parameters
     ----------
+    space : kv Space or int
+        The patterns: vectors of any space (the dynamics run on their real features, reads are
+        normalized back into the space), or real arrays of width ``dim``.
     beta : float
         Inverse temperature; larger separates stored patterns more sharply.
 
     Attributes
     ----------
-    keys_, values_ : ndarray
-        Stored patterns (P, d) and, for hetero-association, their values (P, dv); ``values_``
-        is ``keys_`` for an auto-associative memory.
+    keys_ : ndarray (P, width)
+        Stored patterns as real rows (float32 for a space or float32 input, else float64).
+    values_ : ndarray (P, dv)
+        Their values for hetero-association (real arrays), ``keys_`` for auto-association.
 
     Examples
     --------
-    >>> mem = ModernHopfield(beta=8.0)
+    >>> mem = ModernHopfield(3, beta=8.0)
     >>> mem.write(np.eye(3), values=np.array([[10.0], [20.0], [30.0]]))
     >>> mem.read(np.array([0.1, 0.9, 0.0])).round(3).tolist()
     [19.991]
     """
 
     kind = "modern-hopfield"
+    pattern_kind = "real"
+    hetero = True
 
-    def __init__(self, beta: float = 1.0):
+    def __init__(self, space, beta: float = 1.0):
+        super().__init__(space)
         if isinstance(beta, bool) or not isinstance(beta, (int, float, np.number)) or not np.isfinite(beta) or beta < 0:
             raise ValueError(f"beta must be a finite number >= 0, got {beta!r}")
         self.beta = float(beta)
         self.keys_ = None
         self.values_ = None
-        self._auto = True
 
     def __repr__(self) -> str:
-        return f"ModernHopfield(beta={self.beta}, patterns={len(self)})"
-
-    @property
-    def _count(self) -> int:
-        return 0 if self.keys_ is None else len(self.keys_)
-
-    @property
-    def dim(self) -> int | None:
-        """Dimension of the stored patterns (None before the first write)."""
-        return None if self.keys_ is None else self.keys_.shape[1]
+        return f"ModernHopfield({self.patterns!r}, beta={self.beta}, patterns={len(self)})"
 
     def write(self, keys, values=None) -> None:
-        """Store real patterns (P, d); with ``values`` (P, dv), key -> value pairs."""
-        keys = np.asarray(keys)
-        d = keys.shape[-1] if keys.ndim else 0
-        # float32 patterns stay float32 (half the memory traffic); anything else becomes float64
-        dtype = self.keys_.dtype if self.keys_ is not None else (np.float32 if keys.dtype == np.float32 else np.float64)
-        k, _ = as_batch(keys, self.dim or d, "patterns", dtype)
-        if values is None:
-            if self.keys_ is not None and not self._auto:
-                raise ValueError("this memory holds key -> value pairs: write(keys, values) needs values")
-            self.keys_ = k if self.keys_ is None else np.concatenate([self.keys_, k])
-            self.values_ = self.keys_
-            return
-        if self.keys_ is not None and self._auto:
-            raise ValueError("this memory is auto-associative: write(patterns) takes no values")
-        dv = np.shape(values)[-1] if np.ndim(values) else 0
-        v, _ = as_batch(values, self.values_.shape[1] if self.values_ is not None else dv, "values", dtype)
-        check_pairs(k, v, "ModernHopfield.write")
-        self._auto = False
+        """Store patterns (P, ...) or one; with ``values`` (P, dv) real arrays, key -> value pairs."""
+        hetero = self._mode(values)
+        dtype = None if self.keys_ is None else self.keys_.dtype
+        k, _ = self.patterns.real(keys, "patterns", dtype)
+        with np.errstate(over="ignore"):
+            self_scores = self.beta * np.einsum("ij,ij->i", k.astype(np.float64), k.astype(np.float64))
+        if not np.isfinite(self_scores).all():
+            raise ValueError("patterns too large: beta times their squared norms overflows float64")
+        if hetero:
+            dv = self.values_.shape[1] if self.values_ is not None else (np.shape(values)[-1] if np.ndim(values) else 0)
+            v, _ = as_batch(values, dv, "values", k.dtype)
+            check_pairs(k, v, "ModernHopfield.write")
+            self.values_ = v if self.values_ is None else np.concatenate([self.values_, v])
         self.keys_ = k if self.keys_ is None else np.concatenate([self.keys_, k])
-        self.values_ = v if self.values_ is None else np.concatenate([self.values_, v])
+        if not hetero:
+            self.values_ = self.keys_
+        self._stored(len(k), hetero)
 
     def attend(self, cues) -> np.ndarray:
         """Attention weights softmax(beta X^T xi) of each cue over the stored patterns (n, P)."""
-        q, _ = self._cues(cues)
+        self._plan(None)  # refuses an empty memory
+        q, _ = self.patterns.real(cues, "cues", self.keys_.dtype)
         return softmax_weights(q, self.keys_, self.beta)
 
-    def _cues(self, cues):
-        if self.keys_ is None:
-            raise ValueError("the memory is empty: write patterns before reading")
-        return as_batch(cues, self.dim, "cues", self.keys_.dtype)
+    def read(self, cues, *, steps: int | None = None, tol: float = 1e-6, return_info: bool = False):
+        """Retrieve from ``cues`` (one pattern or a batch).
 
-    def read(self, cues, steps: int | None = None, tol: float = 1e-6, return_info: bool = False):
-        """Retrieve from ``cues`` (n, d) or (d,): one update by default.
+        Auto-association: ``steps=None`` repeats the update xi <- X softmax(beta X^T xi) until
+        the state moves less than ``tol`` (max abs change) or ``max_steps``; ``steps=1`` is the
+        single update of Ramsauer et al. (attention). Hetero-association: one attention read of
+        the values (real arrays, returned as they are).
 
-        With ``steps`` (auto-associative memories only) the update repeats until the state
-        moves less than ``tol`` (max abs change) or the limit, which warns with
-        :class:`NotConvergedWarning`.
-
-        >>> mem = ModernHopfield(beta=8.0); mem.write(np.array([[1.0, 0.0], [0.0, 1.0]]))
-        >>> mem.read([0.6, 0.4], steps=20).round(4).tolist()
+        >>> mem = ModernHopfield(2, beta=8.0); mem.write(np.array([[1.0, 0.0], [0.0, 1.0]]))
+        >>> mem.read([0.6, 0.4]).round(4).tolist()
         [0.9997, 0.0003]
         """
-        q, single = self._cues(cues)
-        if steps is None:
-            out = softmax_weights(q, self.keys_, self.beta) @ self.values_
-            info = ReadInfo(np.ones(len(q), dtype=bool), np.ones(len(q), dtype=np.int64))
+        limit, strict = self._plan(steps)
+        q, single = self.patterns.real(cues, "cues", self.keys_.dtype)
+        if self._hetero:
+            out, info = softmax_weights(q, self.keys_, self.beta) @ self.values_, ReadInfo.direct(len(q), 1)
         else:
-            limit = step_limit(steps, 1)
-            if not self._auto:
-                raise ValueError("steps > 1 needs an auto-associative memory (values have another meaning)")
-            out, info = q.copy(), ReadInfo(np.zeros(len(q), dtype=bool), np.zeros(len(q), dtype=np.int64))
-            active = np.arange(len(q))
-            for _ in range(limit):
-                if not len(active):
-                    break
-                new = softmax_weights(out[active], self.keys_, self.beta) @ self.keys_
-                info.steps[active] += 1
-                moved = np.abs(new - out[active]).max(axis=1) > tol
-                out[active] = new
-                info.converged[active[~moved]] = True
-                active = active[moved]
-            report(info, "ModernHopfield.read", limit)
+            def update(cur, rows):
+                new = softmax_weights(cur, self.keys_, self.beta) @ self.keys_
+                return new, np.abs(new - cur).max(axis=1) > tol
+
+            state, info = run_sync(q, update, limit)
+            self._report(info, limit, strict)
+            out = self.patterns.from_real(state)
         out = out[0] if single else out
         return (out, info) if return_info else out
 
+    def _stored_count(self):
+        return len(self.keys_) if self.keys_ is not None else 0
+
     def _state(self):
         if self.keys_ is None:
-            raise ValueError("nothing to save: the memory is empty")
-        arrays = {"keys": self.keys_} if self._auto else {"keys": self.keys_, "values": self.values_}
+            return {}, {"beta": self.beta}
+        arrays = {"keys": self.keys_} if not self._hetero else {"keys": self.keys_, "values": self.values_}
         return arrays, {"beta": self.beta}
 
     @classmethod
-    def _from_state(cls, arrays, meta):
-        mem = cls(beta=float(meta["beta"]))
-        mem.write(arrays["keys"], arrays.get("values"))
+    def _from_state(cls, space, arrays, meta):
+        mem = cls(space, beta=meta["beta"])
+        if "keys" in arrays:
+            keys = arrays["keys"]
+            if keys.dtype not in (np.float32, np.float64) or keys.ndim != 2 or keys.shape[1] != mem.patterns.width \
+                    or not np.isfinite(keys).all():
+                raise ValueError(f"keys must be finite floats of shape (P, {mem.patterns.width}), got {keys.dtype} {keys.shape}")
+            values = arrays.get("values")
+            if values is not None and (values.dtype != keys.dtype or values.ndim != 2 or len(values) != len(keys)
+                                       or not np.isfinite(values).all()):
+                raise ValueError("values must be finite floats, one row per key")
+            mem.keys_, mem.values_ = keys, (keys if values is None else values)
         return mem

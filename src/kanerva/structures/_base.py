@@ -74,7 +74,7 @@ def encode(codebook: Codebook, item, name: str = "item") -> np.ndarray:
 
 
 def projection(space: Space, acc: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    """How many times each vector of ``xs`` (..., *shape) is in the raw sum ``acc``.
+    """How many times each vector of ``xs`` ``(..., *shape)`` is in the raw sum ``acc``.
 
     Examples
     --------
@@ -142,7 +142,7 @@ class Structure:
         self._cache: dict = {}  # the vector and threshold, recomputed after every change
 
     def _add(self, vectors: np.ndarray, weights=None) -> None:
-        """Add a batch of term vectors (k, *shape) to the raw sum."""
+        """Add a batch of term vectors ``(k, *shape)`` to the raw sum."""
         self.acc = self.space.accumulate(vectors, weights=weights, acc=self.acc)
         self.n += int(len(vectors)) if weights is None else float(np.sum(weights))
 

@@ -6,7 +6,8 @@ pair ordered, ``(a, b) != (b, a)``, and keeps ``(a, a)`` from collapsing to the 
 which plain XOR binding would do (``a (x) a = 0``). This needs a permutation that does not
 commute with binding; every model provides one (HRR uses a random permutation, since a
 rotation commutes with circular convolution). Given one element the other is recovered by
-unbinding: ``b = unbind(P, rho(a))`` and ``a = rho^-1(unbind(P, b))``.
+unbinding, each factor from its own side: ``b = inverse(rho(a)) (x) P`` and
+``a = rho^-1(unbind(P, b))``, which holds also where binding does not commute (MBAT, VTB).
 
 A directed graph is the bundle of its edges, each edge the pair (source, target). The
 successors of u are the targets t whose edge ``pair(u, t)`` is in the bundle, found by
@@ -77,7 +78,9 @@ class Pair:
     def second_given(self, first):
         """The second element, given the first."""
         probe = self.space.permute(encode(self.codebook, first, "first"))
-        return self.codebook.cleanup(self.space.unbind(self.vector, probe))
+        # the left factor comes off on the left: inverse(p) (x) (p (x) b) = b, also where binding
+        # does not commute (MBAT, VTB); in the commutative models this is unbind(vector, probe)
+        return self.codebook.cleanup(self.space.bind(self.space.inverse(probe), self.vector))
 
     def first_given(self, second):
         """The first element, given the second."""

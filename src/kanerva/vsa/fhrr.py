@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _keys
-from .space import DenseSpace
+from . import keys as _keys
+from .dense import DenseSpace
+from .space import _QUIET
 
 
 class FHRR(DenseSpace):
@@ -36,6 +37,7 @@ class FHRR(DenseSpace):
         u = _keys.uniform01(_keys.stream(hashes, -(-self.dim // 2)))[:, : self.dim]
         return np.exp(1j * (2.0 * np.pi * u - np.pi)).astype(np.complex64)
 
+    @_QUIET
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
         return self._finite(a * b)
@@ -46,15 +48,28 @@ class FHRR(DenseSpace):
     def identity(self):
         return np.ones(self.dim, dtype=np.complex64)
 
+    @_QUIET
     def normalize(self, acc):
-        acc = self._finite(np.asarray(acc, dtype=np.complex128))
+        acc = self._accumulator(acc).astype(np.complex128, copy=False)
         mag = np.abs(acc)
         unit = np.divide(acc, mag, out=np.zeros_like(acc), where=mag > 0)
         return np.where(mag > 0, unit, self.tiebreak(acc)).astype(np.complex64)
 
+    @_QUIET
     def power(self, x, r):
         x = self.check(x)
         return self._finite(np.exp(1j * float(r) * np.angle(x)).astype(np.complex64))
+
+    @property
+    def feature_dim(self):
+        return 2 * self.dim  # [cos, sin]: Re(a . conj(b)) = a_re . b_re + a_im . b_im
+
+    def _fill_features(self, rows, out):
+        out[:, : self.dim] = rows.real
+        out[:, self.dim :] = rows.imag
+
+    def _from_features(self, rows):
+        return rows[..., : self.dim] + 1j * rows[..., self.dim :]
 
     def _similarity_matrix(self, a, b):
         # Re(a . conj(b)) = a_re . b_re + a_im . b_im: one real product of (re, im) rows, half

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _keys
-from .space import DenseSpace, as_shift, cosine_matrix
+from . import keys as _keys
+from .dense import DenseSpace, cosine_matrix
+from .space import _QUIET, as_shift
 
 
 class HRR(DenseSpace):
@@ -55,6 +56,7 @@ class HRR(DenseSpace):
     def _from_spectrum(self, f):
         return np.fft.irfft(f, n=self.dim, axis=-1).astype(np.float32)
 
+    @_QUIET
     def bind(self, a, b):
         a, b = self._check_pair(a, b)
         return self._finite(self._from_spectrum(self._spectrum(a) * self._spectrum(b)))
@@ -99,15 +101,23 @@ class HRR(DenseSpace):
         e[0] = 1.0
         return e
 
+    @_QUIET
     def normalize(self, acc):
-        acc = self._finite(np.asarray(acc, dtype=np.float64))
+        acc = self._accumulator(acc).astype(np.float64, copy=False)
         norm = np.linalg.norm(acc, axis=-1, keepdims=True)
         out = np.divide(acc, norm, out=np.zeros_like(acc), where=norm > 0)
         return out.astype(np.float32)
 
+    @_QUIET
     def power(self, x, r):
         f = self._spectrum(self.check(x))
         return self._finite(self._from_spectrum(np.abs(f) ** r * np.exp(1j * r * np.angle(f))))
+
+    def _fill_features(self, rows, out):
+        np.multiply(rows, np.float32(np.sqrt(self.dim)), out=out)  # unit vectors: dot = dim * cosine
+
+    def _from_features(self, rows):
+        return rows / np.sqrt(self.dim)
 
     def _similarity_matrix(self, a, b):
         return cosine_matrix(a, b)

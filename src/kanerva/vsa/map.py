@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _bits, _keys
-from .space import DenseSpace
+from .._kernels import bits as _bits
+from . import keys as _keys
+from .bsc import BSC
+from .dense import DenseSpace
 
 
 class MAP(DenseSpace):
@@ -55,9 +57,18 @@ class MAP(DenseSpace):
         return np.ones(self.dim, dtype=np.int8)
 
     def normalize(self, acc):
-        acc = np.asarray(acc)
+        acc = self._accumulator(acc)
         sign = np.sign(acc).astype(np.int8)
         return np.where(sign == 0, self.tiebreak(acc), sign)
+
+    def _fill_features(self, rows, out):
+        np.copyto(out, rows)  # +-1: exact in float32
+
+    def _from_features(self, rows):
+        return rows
+
+    def packed_space(self):
+        return BSC(self.dim, seed=self.seed)  # MAP vectors are the bipolar image of these
 
     def _similarity_matrix(self, a, b):
         # +-1 entries: the float32 dot product is exact up to 2**24 dimensions

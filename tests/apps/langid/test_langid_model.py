@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from kanerva import io
 from kanerva.apps.langid.corpus import CorpusError, read_corpus, shipped_corpus
 from kanerva.apps.langid.evaluate import evaluate_corpus, identify
-from kanerva.apps.langid.model import FORMAT_VERSION, load_model, save_model, train_corpus
+from kanerva.apps.langid.model import FORMAT_VERSION, KIND, load_model, save_model, train_corpus
 from kanerva.apps.langid.plot import plot_geometry
 from kanerva.cli.main import main
 
@@ -68,14 +68,25 @@ def test_model_file_round_trip_and_refusals(trained, tmp_path):
     io.save(tmp_path / "broken.kanerva", "langid-model", FORMAT_VERSION, {"w": np.zeros(2)}, {"settings": {}})
     io.save(tmp_path / "old.kanerva", "langid-model", 1, {"w": np.zeros(2)}, {})
     for name, why in [("cut", "truncated"), ("junk", "not a kanerva file"), ("other", "memory-model"),
-                      ("future", "version 99"), ("broken", "not a valid langid model"), ("old", "version 1")]:
+                      ("future", "version 99"), ("broken", "not a valid n-gram classifier"), ("old", "version 1")]:
         with pytest.raises(io.ModelFileError, match=why):
             load_model(tmp_path / f"{name}.kanerva")
 
 
+def test_langid_model_files_of_format_2_still_load(trained, tmp_path):
+    """Files written before the classifier saved itself (kind "langid-model", format 2, the same
+    layout) load as they did."""
+    clf, path, _ = trained
+    arrays, meta = io.load(path, KIND, FORMAT_VERSION)
+    io.save(tmp_path / "legacy.kanerva", "langid-model", 2, arrays, meta)
+    back = load_model(tmp_path / "legacy.kanerva")
+    assert np.array_equal(back.table_, clf.table_) and back.get_params() == clf.get_params()
+    assert back.predict(["the cat ran"]).tolist() == clf.predict(["the cat ran"]).tolist()
+
+
 def _crafted(clf, path, arrays=None, meta=None):
     """A copy of the saved model with some arrays or header fields replaced (a valid file)."""
-    saved, saved_meta = io.load(path, "langid-model", FORMAT_VERSION)
+    saved, saved_meta = io.load(path, KIND, FORMAT_VERSION)
     saved.update(arrays or {})
     for key, value in (meta or {}).items():
         if key in saved_meta["settings"]:
@@ -83,7 +94,7 @@ def _crafted(clf, path, arrays=None, meta=None):
         else:
             saved_meta[key] = value
     out = path.parent / "crafted.kanerva"
-    io.save(out, "langid-model", FORMAT_VERSION, saved, saved_meta)
+    io.save(out, KIND, FORMAT_VERSION, saved, saved_meta)
     return out
 
 
@@ -108,7 +119,7 @@ def test_inconsistent_model_files_are_refused(trained, change, why):
     """Files that are whole and checksummed but whose contents do not fit together (crafted, or
     written by a buggy tool) must not load into a model that gives wrong numbers."""
     clf, path, _ = trained
-    saved, _ = io.load(path, "langid-model", FORMAT_VERSION)
+    saved, _ = io.load(path, KIND, FORMAT_VERSION)
     arrays = {}
     for name, how in change.get("arrays", {}).items():
         if isinstance(how, np.ndarray):

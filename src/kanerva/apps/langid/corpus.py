@@ -172,9 +172,29 @@ def iter_blocks(file: str | Path, stats: FileStats | None = None,
             yield texts
 
 
+MAX_LINE_BYTES = 4 << 20
+"""A line longer than this is read as several texts, so one text never takes more than a few
+hundred MB to count (a 50 MB line took 1 GB). It is cut at a space in its last quarter when
+there is one (the n-grams spanning that word boundary, n - 2 per size, are lost), otherwise
+between two characters."""
+
+
+def _line_cut(data: bytes) -> int:
+    """Where to cut a too-long line: after the last space of its last quarter, or at the last
+    UTF-8 character boundary (never inside a character)."""
+    space = data.rfind(b" ", 3 * MAX_LINE_BYTES // 4, MAX_LINE_BYTES)
+    if space > 0:
+        return space + 1
+    cut = MAX_LINE_BYTES
+    while cut > 1 and (data[cut] & 0xC0) == 0x80:  # a continuation byte: inside a character
+        cut -= 1
+    return cut
+
+
 def _line_blocks(file: Path) -> Iterator[bytes]:
     """The bytes of a label file (decompressed; without a UTF-8 byte-order mark) in blocks of
-    whole lines, about ``_BLOCK_BYTES`` each (a longer line is one block)."""
+    whole lines, about ``_BLOCK_BYTES`` each (a longer line is one block; a line longer than
+    ``MAX_LINE_BYTES`` is cut into several)."""
     opener = gzip.open if file.name.endswith(".gz") else open
     try:
         with opener(file, "rb") as stream:
@@ -194,6 +214,10 @@ def _line_blocks(file: Path) -> Iterator[bytes]:
                     return
                 if data:  # empty: a block inside one long line
                     yield data
+                while len(carry) > MAX_LINE_BYTES:  # a line this long is read as several texts
+                    cut = _line_cut(carry)
+                    yield carry[:cut] + b"\n"
+                    carry = carry[cut:]
                 if not block:
                     return
     except (OSError, EOFError, zlib.error) as err:
