@@ -232,7 +232,7 @@ def _rows(images, cols):
 
 @click.group()
 def fastweights() -> None:
-    """Fast weights (Ba et al. 2016) vs LSTM and IRNN on associative retrieval (needs torch)."""
+    """Fast weights (Ba and others, 2016) vs LSTM and IRNN on associative retrieval (needs torch)."""
 
 
 @fastweights.command("train")

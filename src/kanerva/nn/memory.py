@@ -15,8 +15,10 @@ eq. 9-11 done for the whole episode at once:
 which equals T single-item updates in any order, and the direct posterior
 U' = (U^-1 + W^T W / sigma^2)^-1, R' = U' (U^-1 R + W^T Z / sigma^2) (tests check both). The
 log-determinant of U is carried along (matrix determinant lemma) for the KL divergence to the
-prior, KL(MN(R', U', I) || MN(R0, U0, I)) = (1/2)[C tr(U0^-1 U') + tr((R' - R0)^T U0^-1 (R' - R0))
-- KC + C log|U0| - C log|U'|].
+prior::
+
+    KL(MN(R', U', I) || MN(R0, U0, I))
+        = (1/2) [C tr(U0^-1 U') + tr((R' - R0)^T U0^-1 (R' - R0)) - KC + C log|U0| - C log|U'|].
 
 The Dynamic Kanerva Machine (Wu, Wayne, Lillicrap et al. 2018, eq. 5) addresses by least
 squares: w = argmin ||z - w^T R||^2 / sigma^2 + ||w||^2 / sigma_w^2 = (R R^T + sigma^2/sigma_w^2 I)^-1 R z.

@@ -53,6 +53,7 @@ class Encoder(nn.Module):
                                      nn.Linear(64 * 7 * 7, hidden), nn.ReLU())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Features (N, hidden) of images ``x`` (..., 28, 28), flattened to N images."""
         return self.net(x.reshape(-1, 28, 28) if self.architecture == "conv" else x.reshape(-1, PIXELS))
 
 
@@ -78,6 +79,7 @@ class Decoder(nn.Module):
                                      nn.ConvTranspose2d(32, 1, 4, 2, 1))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """Bernoulli logits (N, 28, 28) of codes ``z`` (..., latent), flattened to N codes."""
         return self.net(z).reshape(-1, 28, 28)
 
 
@@ -94,6 +96,7 @@ class GaussianHead(nn.Module):
         self.linear = nn.Linear(features, 2 * size)
 
     def forward(self, h: torch.Tensor):
+        """Mean and log standard deviation (clamped to [-8, 4]) of the Gaussian for features ``h``."""
         mu, log_std = self.linear(h).chunk(2, dim=-1)
         return mu, log_std.clamp(-8.0, 4.0)
 
