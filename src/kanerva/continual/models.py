@@ -82,7 +82,7 @@ class MLP(nn.Module):
         return acts[-1] if acts else x
 
     def forward(self, x: torch.Tensor, task_ids: torch.Tensor | None = None, start: int = 0) -> torch.Tensor:
-        """The output layer's logits for ``x`` (the input of hidden layer ``start``)."""
+        """Logits over every class of the head, one row per image (see :meth:`features`)."""
         return self.out(self.features(x, task_ids, start))
 
 

@@ -55,14 +55,15 @@ class Index(ABC):
     def remove(self, ids) -> None:
         """Remove the vectors stored under ``ids`` (all must be present)."""
 
-    @abstractmethod
+    # an index keeps its ids in an IdMap named ``_ids`` unless it overrides these two
     def __len__(self) -> int:
         """Number of stored vectors."""
+        return len(self._ids)
 
     @property
-    @abstractmethod
     def ids(self) -> np.ndarray:
         """The stored ids, in storage order (a copy)."""
+        return self._ids.ids.copy()
 
     @abstractmethod
     def save(self, path: str | os.PathLike) -> None:

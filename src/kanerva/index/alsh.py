@@ -168,13 +168,6 @@ class AsymmetricLSH(Index):
     def __repr__(self) -> str:
         return f"AsymmetricLSH(input_dim={self.input_dim}, method={self.method!r}, size={len(self)})"
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @property
-    def ids(self) -> np.ndarray:
-        return self._ids.ids.copy()
-
     def _transform(self, items, queries):
         if self.method == "simple":
             return simple_lsh(items, queries, max_norm=self.max_norm_)

@@ -72,13 +72,6 @@ class HashIndex(Index):
     def __repr__(self) -> str:
         return f"HashIndex({self.hasher!r}, rerank={self.rerank!r}, size={len(self)})"
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @property
-    def ids(self) -> np.ndarray:
-        return self._ids.ids.copy()
-
     def add(self, vectors, ids=None) -> None:
         """Hash and store a vector or a batch (ids default to the next free numbers)."""
         x = as_matrix(vectors, self.hasher.input_dim, "vectors")

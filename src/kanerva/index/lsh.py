@@ -209,13 +209,6 @@ class L2LSH(Index):
         return (f"L2LSH(input_dim={h.input_dim}, hashes_per_table={h.hashes_per_table}, tables={h.tables}, "
                 f"width={h.width}, seed={h.seed}, size={len(self)})")
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @property
-    def ids(self) -> np.ndarray:
-        return self._ids.ids.copy()
-
     def add(self, vectors, ids=None) -> None:
         """Store a vector or a batch (ids default to the next free numbers); rebuilds the tables."""
         x = as_matrix(vectors, self.input_dim, "vectors")

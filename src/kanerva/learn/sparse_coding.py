@@ -1,7 +1,7 @@
 """Sparse coding of natural images (Olshausen & Field 1996, Nature 381) and its whitening filter.
 
 Olshausen & Field learn a dictionary D whose atoms, combined sparsely, reconstruct image patches:
-they minimise E = ½‖x − a D‖² + λ Σ S(aᵢ) (eq. 2-4; S the log cost log(1 + (a/σ)²) or abs(a))
+they minimise E = ½‖x − a D‖² + λ Σ S(aᵢ) (eq. 2-4; S the log cost log(1 + (a/σ)²) or ``|a|``)
 alternately over the codes a (inference, :func:`~kanerva.learn.sparse_encode`: ISTA, FISTA or
 LCA) and over D, then renormalise every atom. On whitened natural-image patches the atoms come
 out localized, oriented and bandpass, like simple-cell receptive fields.
@@ -105,7 +105,7 @@ class SparseCoding(TransformerMixin, BaseEstimator):
     alpha : float
         λ, the weight of the sparseness cost.
     sparsity : {"l1", "log"}
-        abs(a) or Olshausen & Field's log(1 + (a/σ)²).
+        ``|a|`` or Olshausen & Field's log(1 + (a/σ)²).
     sigma : float
         σ of the log cost.
     inference : {"fista", "ista", "lca"}

@@ -2,7 +2,7 @@
 
 All three minimise, for every row x of X and its code a,
 
-    E(a) = ½‖x − a D‖² + λ Σᵢ S(aᵢ),   S(a) = abs(a) ("l1")  or  log(1 + (a/σ)²) ("log")
+    E(a) = ½‖x − a D‖² + λ Σᵢ S(aᵢ),   S(a) = ``|a|`` ("l1")  or  log(1 + (a/σ)²) ("log")
 
 with the dictionary D of shape (n_components, n_features), one atom per row.
 
@@ -26,7 +26,7 @@ import numpy as np
 
 
 def soft_threshold(u, lam):
-    """sign(u) · max(abs(u) − λ, 0), elementwise (λ a scalar or one value per column)."""
+    """sign(u) · max(``|u|`` − λ, 0), elementwise (λ a scalar or one value per column)."""
     return np.sign(u) * np.maximum(np.abs(u) - lam, 0.0)
 
 

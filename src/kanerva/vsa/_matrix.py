@@ -96,7 +96,7 @@ class MatrixSpace(DenseSpace):
 
     @_QUIET
     def accumulate(self, xs, weights=None, acc=None):
-        xs = self._check_stack(xs)
+        xs = self._check_stack(xs, values=False)  # the sum is checked (_finite)
         w = self._check_weights(weights, xs.shape[-3])
         flat = self._flat(xs).astype(np.float64, copy=False)            # (..., n, dim)
         total = flat.sum(axis=-2) if w is None else np.einsum("...nd,n->...d", flat, w.astype(np.float64))

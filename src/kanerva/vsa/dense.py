@@ -41,7 +41,7 @@ class DenseSpace(Space):
 
     @_QUIET
     def accumulate(self, xs, weights=None, acc=None):
-        xs = self._check_stack(xs)
+        xs = self._check_stack(xs, values=False)  # the sum is checked (_finite)
         w = self._check_weights(weights, xs.shape[-2])
         dtype = self.acc_dtype
         if w is None:
@@ -71,7 +71,8 @@ class DenseSpace(Space):
 
     def _finite(self, out: np.ndarray) -> np.ndarray:
         if np.issubdtype(out.dtype, np.inexact) and not np.isfinite(out).all():
-            raise ValueError("input contains NaN or inf (the result is not finite)")
+            raise ValueError("the result is not finite: the input holds NaN or infinite values, or values too large "
+                             "for this operation")
         return out
 
 

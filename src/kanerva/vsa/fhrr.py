@@ -39,7 +39,7 @@ class FHRR(DenseSpace):
 
     @_QUIET
     def bind(self, a, b):
-        a, b = self._check_pair(a, b)
+        a, b = self._check_pair(a, b, values=False)  # the product is checked
         return self._finite(a * b)
 
     def inverse(self, a):

@@ -58,7 +58,7 @@ class HRR(DenseSpace):
 
     @_QUIET
     def bind(self, a, b):
-        a, b = self._check_pair(a, b)
+        a, b = self._check_pair(a, b, values=False)  # the product is checked
         return self._finite(self._from_spectrum(self._spectrum(a) * self._spectrum(b)))
 
     def inverse(self, a):

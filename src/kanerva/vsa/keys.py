@@ -49,8 +49,9 @@ def key_list(key) -> tuple[list, bool]:
         return key.tolist(), False
     if isinstance(key, (list, tuple, range)):
         keys = list(key)
-        for k in keys:
-            _key_bytes(k)  # each one a str or an int
+        if not all(type(k) is str for k in keys):  # the common case checked in one cheap pass
+            for k in keys:
+                _key_bytes(k)  # each one a str or an int
         return keys, False
     kind = type(key).__name__
     hint = {"bytes": "decode them to a str", "bytearray": "decode them to a str", "set": "pass a sorted list",

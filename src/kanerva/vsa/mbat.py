@@ -53,7 +53,7 @@ class MBAT(MatrixSpace):
 
     @_QUIET
     def bind(self, a, b):
-        a, b = self._check_pair(a, b)
+        a, b = self._check_pair(a, b, values=False)  # the product is checked
         return self._finite(np.matmul(a, b))
 
     def inverse(self, a):

@@ -350,11 +350,14 @@ class Space(ABC):
 
     # ---- checking input ------------------------------------------------------------------
 
-    def check(self, x, name: str = "vector", batch: bool | None = None) -> np.ndarray:
+    def check(self, x, name: str = "vector", batch: bool | None = None, *, values: bool = True) -> np.ndarray:
         """Return ``x`` as an array of this space, or raise a clear TypeError/ValueError.
 
         ``batch=True`` requires ``(n, *shape)``, ``False`` requires ``shape``, None accepts any
-        number of leading axes.
+        number of leading axes. ``values=False`` skips the pass over float input that screens
+        for NaN and inf: for operations that check their own float result (``_finite``), which
+        any NaN or inf of the input reaches (sums, elementwise and matrix products). Other value
+        checks (±1, padding bits) always run.
         """
         if not isinstance(x, np.ndarray):
             if isinstance(x, (list, tuple)) and x and all(isinstance(v, np.ndarray) for v in x):
@@ -379,25 +382,26 @@ class Space(ABC):
             raise ValueError(f"{name} must be a batch of shape (n, {self.shape[-1]}), got {x.shape}")
         if batch is False and x.ndim != k:
             raise ValueError(f"{name} must be one vector of shape {self.shape}, got {x.shape}")
-        self._check_values(x, name)
+        if values or x.dtype.kind not in "fc":
+            self._check_values(x, name)
         return x
 
     def _check_values(self, x: np.ndarray, name: str) -> None:
         """Model-specific value checks (finite floats, padding bits, ...)."""
 
-    def _check_pair(self, a, b) -> tuple[np.ndarray, np.ndarray]:
-        return self.check(a, "first argument"), self.check(b, "second argument")
+    def _check_pair(self, a, b, *, values: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        return self.check(a, "first argument", values=values), self.check(b, "second argument", values=values)
 
-    def _check_stack(self, xs) -> np.ndarray:
+    def _check_stack(self, xs, *, values: bool = True) -> np.ndarray:
         if isinstance(xs, np.ndarray):
-            xs = self.check(xs, "bundle input")
+            xs = self.check(xs, "bundle input", values=values)
             if xs.ndim == len(self.shape):
                 raise ValueError("bundle needs a batch of vectors (n, dim), got a single vector")
         else:
             xs = list(xs)
             if not xs:
                 raise ValueError("cannot bundle an empty sequence of vectors")
-            xs = np.stack([self.check(v, f"bundle input {i}", batch=False) for i, v in enumerate(xs)])
+            xs = np.stack([self.check(v, f"bundle input {i}", batch=False, values=values) for i, v in enumerate(xs)])
         if xs.shape[-len(self.shape) - 1] == 0:
             raise ValueError("cannot bundle an empty batch of vectors")
         return xs

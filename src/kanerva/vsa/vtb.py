@@ -47,7 +47,7 @@ class VTB(MatrixSpace):
 
     @_QUIET
     def bind(self, a, b):
-        a, b = self._check_pair(a, b)
+        a, b = self._check_pair(a, b, values=False)  # the product is checked
         return self._finite((np.matmul(a, b) * np.float32(np.sqrt(self.side))).astype(np.float32))
 
     def inverse(self, a):
