@@ -12,7 +12,7 @@ $(DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
-	# torch for the tests of kanerva.continual: pinned to the CPU build (a plain `torch` pulls CUDA)
+	# torch for kanerva.nn and kanerva.continual and their tests: pinned to the CPU build (a plain `torch` pulls CUDA)
 	$(BIN)/python -m pip install -q torch==2.13.0
 	touch $@
 
@@ -37,11 +37,13 @@ $(BENCH): $(DEV)
 bench-install: $(BENCH)
 
 # every benchmark (about 45 minutes, plus about 90 for learning_rules_*: the RBM trains four MNIST models,
-# about 80 for structures_*: the resonator's capacity sweep and the assemblies' reference code, and hours
-# for continual, which resumes where it stopped); tables go to docs/benchmarks/<family>.md by hand
+# about 80 for structures_*: the resonator's capacity sweep and the assemblies' reference code, hours
+# for continual, which resumes where it stopped, and about 3 hours for nn_fastweights and nn_machines on
+# 2 shared cores); tables go to docs/benchmarks/<family>.md by hand
 BENCHMARKS := core bit_projection langid_peers langid langid_streaming langid_cluster_chunks memory_capacity memory_speed index_exact index_mmap index_flyhash index_alsh \
               learning_rules_hebbian learning_rules_som learning_rules_sparse learning_rules_rbm learning_rules_boltzmann \
-              structures_tpr structures_resonator structures_htm structures_assemblies neuro_reproduce continual
+              structures_tpr structures_resonator structures_htm structures_assemblies neuro_reproduce continual \
+              nn_fastweights nn_machines
 
 # kanerva.neuro's peers: brian2 2.11 needs Python >= 3.13 and nemos 0.2.9 >= 3.12, so the neuro
 # benchmarks run in their own environment (python3.13 from PATH or pyenv); both sides run there

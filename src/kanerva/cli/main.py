@@ -58,18 +58,20 @@ def main() -> None:
     """kanerva: brain-inspired distributed memory.
 
     Hypervector algebra (BSC, MAP, HRR, FHRR), language identification from letter n-grams,
-    associative memories, neural hashing and search, and continual learning with replay.
+    associative memories, neural hashing and search, continual learning with replay, and memory
+    inside neural networks (the Kanerva Machine family and fast weights; needs torch).
     """
 
 
 def _register() -> None:
     from .continual import continual
     from .langid import langid
+    from .machine import fastweights, machine
     from .memory import memory
     from .search import search
     from .tour import tour
 
-    for command in (tour, langid, memory, search, continual):
+    for command in (tour, langid, memory, search, continual, machine, fastweights):
         main.add_command(command)
 
 
