@@ -35,7 +35,7 @@ PAPER = {"none": (87.19, 59.21, 19.90), "ewc": (98.64, 63.95, 20.01), "online-ew
          "si": (99.09, 65.36, 19.99), "lwf": (99.57, 71.50, 23.85), "dgr": (99.50, 95.72, 90.79),
          "dgr-distill": (99.61, 96.83, 91.79), "joint": (99.66, 98.42, 97.94), "xdg": (99.10, None, None)}
 ORDER = ["none", "joint", "ewc", "online-ewc", "si", "xdg", "lwf", "dgr", "dgr-distill", "bi-r", "exact-replay",
-         "item-memory"]
+         "item-memory", "km-replay"]
 
 
 def _update(key: str, record: dict) -> None:

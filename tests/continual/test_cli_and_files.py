@@ -58,7 +58,7 @@ def test_methods_lists_every_method_with_its_scenarios():
     res = cli("methods")
     assert res.exit_code == 0
     rows = {line.split()[0]: line.split()[1] for line in res.output.splitlines()}
-    assert rows["xdg"] == "task" and rows["bi-r"] == "task,domain,class" and len(rows) == 12
+    assert rows["xdg"] == "task" and rows["bi-r"] == "task,domain,class" and len(rows) == 13
 
 
 def test_model_and_result_files_round_trip(tmp_path):
@@ -101,3 +101,15 @@ def test_without_torch_kanerva_imports_and_continual_names_the_install_command()
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert "ERR kanerva.continual needs PyTorch: pip install 'kanerva[torch]'" in out.stdout
+
+
+def test_kanerva_machine_replay_round_trips_through_a_model_file(tmp_path):
+    seq = split_mnist("class", n_tasks=2, max_per_task=40)
+    torch.manual_seed(0)
+    options = {"latent": 8, "km_hidden": 16, "memory_rows": 8, "episode": 8}
+    learner = make_learner("km-replay", seq, hidden=(16,), **options)
+    learner.fit(seq, iterations=5, batch_size=16)
+    save_model(learner, tmp_path / "km.kanerva", method="km-replay", sequence=seq, options=options)
+    back = load_model(tmp_path / "km.kanerva")
+    assert back.evaluate(seq) == learner.evaluate(seq)
+    assert torch.equal(back.generator_km.keys, learner.generator_km.keys)

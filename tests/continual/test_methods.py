@@ -14,7 +14,8 @@ from kanerva.continual.models import MLP, xdg_gates
 
 torch.set_num_threads(1)
 STEPS, BATCH, HIDDEN = 100, 64, (100,)
-SMALL = {"dgr": dict(z_dim=20), "dgr-distill": dict(z_dim=20), "bi-r": dict(z_dim=20)}
+SMALL = {"dgr": dict(z_dim=20), "dgr-distill": dict(z_dim=20), "bi-r": dict(z_dim=20),
+         "km-replay": dict(latent=16, km_hidden=64, memory_rows=16, episode=16)}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def test_exact_replay_keeps_part_of_the_first_task(class_il):
 
 @pytest.mark.parametrize("method, scenario", [("ewc", "class"), ("online-ewc", "task"), ("si", "task"),
                                               ("lwf", "task"), ("dgr", "class"), ("dgr-distill", "task"),
-                                              ("bi-r", "class"), ("bi-r", "domain")])
+                                              ("bi-r", "class"), ("bi-r", "domain"), ("km-replay", "class")])
 def test_every_method_learns_each_new_task(sequences, method, scenario):
     _, acc = fit(method, sequences[scenario])
     assert acc.shape == (2, 2) and np.isnan(acc[0, 1])
@@ -193,3 +194,17 @@ def test_class_il_replay_pushes_the_new_classes_down_on_old_inputs(sequences):
         learner.teacher_loss(x, seq, 1, teacher, soft=soft, logits=logits).backward()
         assert (logits.grad[:, 2:] > 0).all(), soft          # the new classes' logits go down
         assert torch.allclose(logits.grad.sum(1), torch.zeros(16), atol=1e-6)
+
+
+def test_kanerva_machine_replay_samples_images_from_its_prior_memory(sequences):
+    from kanerva.continual import KanervaMachineGenerator
+
+    learner, acc = fit("km-replay", sequences["class"])
+    source = learner.source
+    assert source.previous is not None and source.previous is not source.km   # frozen before task 2
+    x, y, tasks = source.sample(5, torch.Generator().manual_seed(0))
+    assert x.shape == (5, 784) and y is None and tasks is None
+    assert float(x.min()) >= 0.0 and float(x.max()) <= 1.0
+    assert learner.memory_bytes() == 4 * sum(p.numel() for p in source.km.parameters())
+    with pytest.raises(ValueError, match="28 x 28 images"):
+        KanervaMachineGenerator(100)

@@ -107,7 +107,7 @@ def continual() -> None:
 
 @continual.command()
 @click.option("--method", required=True, help="none, joint, ewc, online-ewc, si, xdg, lwf, dgr, dgr-distill, bi-r, "
-                                               "exact-replay, item-memory (see: kanerva continual methods).")
+                                               "exact-replay, item-memory, km-replay (see: kanerva continual methods).")
 @click.option("--save-model", type=OutputFile(), help="Write the last seed's trained learner (kanerva.io).")
 @click.option("--save-result", type=OutputFile(), help="Write the result (kanerva.io).")
 @_common

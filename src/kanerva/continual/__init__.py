@@ -21,6 +21,7 @@ method             what it does
 ``exact-replay``   replay from a class-balanced buffer of stored examples (100 per class)
 ``item-memory``    replay of stored examples kept as packed-bit hypervectors in
                    :class:`kanerva.index.ExactIndex` (same bytes as the float32 buffer)
+``km-replay``      generative replay from a Kanerva Machine's prior memory (:mod:`kanerva.nn`)
 =================  =============================================================================
 
 Examples
@@ -46,6 +47,7 @@ from .experiment import (METHODS, PROTOCOL, ContinualResult, check_method, check
                          make_learner, protocol, run_experiment, save_model, supported_scenarios)
 from .functional import LwF, XdG
 from .learner import ContinualLearner, FineTuning, Joint, distillation_loss
+from .machine_replay import KanervaMachineGenerator, KanervaMachineReplay
 from .models import MLP, VAE
 from .regularization import EWC, SI, OnlineEWC, diagonal_fisher
 from .replay import (ExactBuffer, ExactReplay, GenerativeReplay, ItemMemoryBuffer, ItemMemoryReplay, ReplayLearner,
@@ -58,6 +60,6 @@ __all__ = [
     "check_method", "check_supported", "supported_scenarios", "protocol", "save_model", "load_model", "load_result",
     "ContinualLearner", "FineTuning", "Joint", "EWC", "OnlineEWC", "SI", "XdG", "LwF", "ReplayLearner",
     "ExactReplay", "ItemMemoryReplay", "GenerativeReplay", "BrainInspiredReplay", "ExactBuffer", "ItemMemoryBuffer",
-    "VAEGenerator", "MLP", "VAE", "diagonal_fisher", "distillation_loss", "Task", "TaskSequence", "split_mnist",
+    "VAEGenerator", "KanervaMachineReplay", "KanervaMachineGenerator", "MLP", "VAE", "diagonal_fisher", "distillation_loss", "Task", "TaskSequence", "split_mnist",
     "split_fashion_mnist", "permuted_mnist", "split_dataset", "load_benchmark",
 ]

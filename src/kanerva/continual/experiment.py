@@ -30,6 +30,7 @@ from .bir import BrainInspiredReplay
 from .functional import XdG, LwF
 from .learner import FineTuning, Joint
 from .regularization import EWC, SI, OnlineEWC
+from .machine_replay import KanervaMachineReplay
 from .replay import ExactReplay, GenerativeReplay, ItemMemoryReplay
 from .tasks import SCENARIOS, Task, TaskSequence, check_scenario, load_benchmark
 
@@ -46,6 +47,7 @@ METHODS = {
     "bi-r": BrainInspiredReplay,
     "exact-replay": ExactReplay,
     "item-memory": ItemMemoryReplay,
+    "km-replay": KanervaMachineReplay,
 }
 """Method name -> learner class (or a partial of one)."""
 

@@ -21,8 +21,9 @@ Sources here: :class:`ExactBuffer` (the class-balanced buffer of experience repl
 the reference code, or uint8), :class:`ItemMemoryBuffer` (the examples as packed bits in a
 :class:`kanerva.index.ExactIndex` over :class:`kanerva.BSC` hypervectors: 113 bytes an MNIST
 digit instead of 3,144) and :class:`VAEGenerator` (deep generative replay, Shin et al. 2017).
-The Kanerva Machine of :mod:`kanerva.nn` (Wu, Wayne, Graves & Lillicrap 2018) is meant to plug in
-here as one more generator once it exists: ``GenerativeReplay(sequence, source=its_adapter)``.
+The Kanerva Machine of :mod:`kanerva.nn` (Wu, Wayne, Graves & Lillicrap 2018) plugs in as one
+more generator: :class:`kanerva.continual.machine_replay.KanervaMachineGenerator` (method
+``km-replay``).
 
 Examples
 --------
