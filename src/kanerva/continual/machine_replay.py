@@ -24,18 +24,16 @@ True
 
 from __future__ import annotations
 
-import copy
-
 import torch
 
 from .learner import adam
-from .replay import ReplayLearner
+from .replay import ReplayLearner, _TrainedGenerator
 from .tasks import TaskSequence
 
 SIDE = 28
 
 
-class KanervaMachineGenerator:
+class KanervaMachineGenerator(_TrainedGenerator):
     """A replay source (see :mod:`kanerva.continual.replay`) backed by a Kanerva Machine.
 
     Parameters
@@ -60,12 +58,12 @@ class KanervaMachineGenerator:
         if isinstance(episode, bool) or not isinstance(episode, int) or episode < 1:
             raise ValueError(f"episode must be a positive integer, got {episode!r}")
         self.episode = episode
-        self.km = KanervaMachine(latent=latent, hidden=hidden, memory_rows=memory_rows,
-                                 address_size=address_size, device=device)
+        self.km = self.model = KanervaMachine(latent=latent, hidden=hidden, memory_rows=memory_rows,
+                                              address_size=address_size, device=device)
         self.optimizer = adam(self.km.parameters(), lr)
         self.previous = None
 
-    def _loss(self, x: torch.Tensor) -> torch.Tensor:
+    def loss(self, x: torch.Tensor) -> torch.Tensor:
         """Negative bound per pixel, over the batch cut into episodes (one if it is shorter)."""
         t = min(self.episode, len(x))
         n = len(x) // t * t
@@ -73,26 +71,9 @@ class KanervaMachineGenerator:
         loss, _ = self.km.training_loss(episodes)
         return loss / (SIDE * SIDE)
 
-    def before_task(self, sequence: TaskSequence, t: int) -> None:
-        self.previous = copy.deepcopy(self.km).eval() if t > 0 else None
-
     def sample(self, n: int, generator: torch.Generator):
         prior = self.previous.memory.prior(1)
         return self.previous.sample(prior, n, generator).reshape(n, SIDE * SIDE), None, None
-
-    def observe(self, x, replay_x, t: int) -> None:
-        loss = self._loss(x)
-        if replay_x is not None and t > 0:
-            loss = loss / (t + 1) + self._loss(replay_x) * (t / (t + 1))
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.optimizer.step()
-
-    def after_task(self, sequence: TaskSequence, t: int, generator: torch.Generator) -> None:
-        pass
-
-    def nbytes(self) -> int:
-        return sum(p.numel() * p.element_size() for p in self.km.parameters())
 
 
 class KanervaMachineReplay(ReplayLearner):

@@ -225,7 +225,36 @@ class ItemMemoryBuffer(_ClassBalanced):
         return int(self.index.vectors().nbytes + self.index.ids.nbytes + len(self.index) * self.bytes_per_label)
 
 
-class VAEGenerator:
+class _TrainedGenerator:
+    """A generator trained beside the classifier on the current batch and on its previous self's
+    samples (weighted ``1 - 1/t``, van de Ven & Tolias 2019), replaying from the copy frozen
+    before each task. A subclass sets ``model`` and ``optimizer`` and defines ``loss`` and
+    ``sample``."""
+
+    model: torch.nn.Module
+
+    def loss(self, x: torch.Tensor) -> torch.Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def before_task(self, sequence: TaskSequence, t: int) -> None:
+        self.previous = copy.deepcopy(self.model).eval() if t > 0 else None
+
+    def observe(self, x, replay_x, t: int) -> None:
+        loss = self.loss(x)
+        if replay_x is not None and t > 0:
+            loss = loss / (t + 1) + self.loss(replay_x) * (t / (t + 1))
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+
+    def after_task(self, sequence: TaskSequence, t: int, generator: torch.Generator) -> None:
+        pass
+
+    def nbytes(self) -> int:
+        return sum(p.numel() * p.element_size() for p in self.model.parameters())
+
+
+class VAEGenerator(_TrainedGenerator):
     """Deep generative replay's generator: a VAE trained beside the classifier on the current
     task and on its own earlier self's samples (Shin et al. 2017; van de Ven & Tolias 2019).
 
@@ -248,29 +277,15 @@ class VAEGenerator:
     """
 
     def __init__(self, input_dim: int, hidden=(400, 400), z_dim: int = 100, lr: float = 1e-3, device="cpu"):
-        self.vae = VAE(input_dim, hidden, z_dim).to(device)
+        self.vae = self.model = VAE(input_dim, hidden, z_dim).to(device)
         self.optimizer = adam(self.vae.parameters(), lr)
         self.previous = None
 
-    def before_task(self, sequence: TaskSequence, t: int) -> None:
-        self.previous = copy.deepcopy(self.vae).eval() if t > 0 else None
+    def loss(self, x: torch.Tensor) -> torch.Tensor:
+        return self.vae.loss(x)
 
     def sample(self, n: int, generator: torch.Generator):
         return self.previous.sample(n), None, None
-
-    def observe(self, x, replay_x, t: int) -> None:
-        loss = self.vae.loss(x)
-        if replay_x is not None and t > 0:
-            loss = loss / (t + 1) + self.vae.loss(replay_x) * (t / (t + 1))
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.optimizer.step()
-
-    def after_task(self, sequence: TaskSequence, t: int, generator: torch.Generator) -> None:
-        pass
-
-    def nbytes(self) -> int:
-        return sum(p.numel() * p.element_size() for p in self.vae.parameters())
 
 
 class ReplayLearner(ContinualLearner):
