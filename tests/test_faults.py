@@ -147,3 +147,16 @@ def test_empty_memories_say_so_and_empty_writes_store_nothing(memory):
         mem.read(cue)
     mem.write(np.ones((1, 8), dtype=np.int8))
     assert len(mem) == 1 and mem.read(cue).shape == (8,)
+
+
+def test_a_finite_value_whose_features_overflow_float32_is_refused():
+    # found by the fuzz campaign: 3e38 is a finite float32, times sqrt(dim) it is not
+    for s in (kv.HRR(8, seed=0), kv.MBAT(16, seed=0), kv.VTB(16, seed=0)):
+        x = s.random(key="x")
+        x.reshape(-1)[0] = np.float32(3e38)
+        index = ExactIndex(s)
+        index.add(s.random(3))
+        with pytest.raises(ValueError, match="too large"):
+            index.search(x, k=2)
+        with pytest.raises(ValueError, match="too large"):
+            s.to_features(x)

@@ -294,7 +294,11 @@ class Space(ABC):
                              f"entries, got {type(out).__name__} {getattr(out, 'dtype', '')} {getattr(out, 'shape', '')}")
         else:
             view = out.reshape(-1)[: n * width].reshape(n, width)
-        self._fill_features(rows, view)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._fill_features(rows, view)
+        # scaling can overflow float32 (a finite 3e38 times sqrt(dim)); float input only
+        if rows.dtype.kind in "fc" and not np.isfinite(np.add.reduce(view.reshape(-1), dtype=np.float64)):
+            raise ValueError(f"vectors hold values too large for {self!r} features (they overflow float32)")
         return view
 
     def from_features(self, rows) -> np.ndarray:
