@@ -22,7 +22,7 @@ import pytest
 import kanerva as kv
 
 SRC = Path(kv.__file__).resolve().parent.parent
-LAYERS = ["_kernels", "_checks", "io", "parallel", "datasets", "vsa", "encoders", "index", "structures",
+LAYERS = ["_kernels", "_checks", "_plotting", "io", "parallel", "datasets", "vsa", "encoders", "index", "structures",
           "memory", "learn", "assemblies", "neuro", "nn", "continual", "apps", "cli"]
 """ARCHITECTURE.md's layers, top first: each imports only from those before it (and itself)."""
 

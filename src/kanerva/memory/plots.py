@@ -10,18 +10,8 @@ True
 
 from __future__ import annotations
 
+from .._plotting import pyplot
 from ..io import atomic_write
-
-
-def _pyplot():
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError("plotting needs matplotlib: pip install 'kanerva[plot]'") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _hopfield(result, plt):
@@ -87,7 +77,7 @@ def _sdm(result, plt):
 
 def plot(result: dict, path) -> None:
     """Draw the figure of a capacity ``result`` (from :mod:`kanerva.memory.capacity`) to ``path``."""
-    plt = _pyplot()
+    plt = pyplot()
     {"hopfield": _hopfield, "dam": _dam, "modern": _modern, "sdm": _sdm}[result["experiment"]](result, plt)
     plt.tight_layout()
     atomic_write(path, lambda f: plt.savefig(f, format="png", dpi=80))

@@ -11,18 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._plotting import pyplot
 from ..io import atomic_write
-
-
-def _pyplot():
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError("plotting needs matplotlib: pip install 'kanerva[plot]'") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _save(fig, path, plt) -> None:
@@ -38,9 +28,9 @@ def image_grid_figure(grid, row_labels=None, col_labels=None, title=None):
     >>> fig = image_grid_figure(np.zeros((1, 2, 28, 28)), col_labels=["a", "b"])
     >>> len(fig.axes)
     2
-    >>> _pyplot().close(fig)
+    >>> pyplot().close(fig)
     """
-    plt = _pyplot()
+    plt = pyplot()
     grid = np.asarray(grid, dtype=np.float32)
     if grid.ndim != 4 or grid.shape[2:] != (28, 28):
         raise ValueError(f"grid must have shape (rows, cols, 28, 28), got {grid.shape}")
@@ -65,7 +55,7 @@ def image_grid_figure(grid, row_labels=None, col_labels=None, title=None):
 
 def save_image_grid(grid, path, row_labels=None, col_labels=None, title=None) -> None:
     """Draw :func:`image_grid_figure` to the PNG ``path``."""
-    plt = _pyplot()
+    plt = pyplot()
     _save(image_grid_figure(grid, row_labels, col_labels, title), path, plt)
 
 
@@ -76,9 +66,9 @@ def curves_figure(panels, xlabel: str = "", ylabel: str = "", yscale: str = "lin
     >>> fig = curves_figure([("a", {"x": ([0, 1], [0.0, 1.0])}), ("b", {})], yscale="symlog")
     >>> len(fig.axes)
     2
-    >>> _pyplot().close(fig)
+    >>> pyplot().close(fig)
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False)
     for ax, (title, curves) in zip(axes[0], panels):
         for label, (x, y) in curves.items():
@@ -104,5 +94,5 @@ def save_curves(panels, path, xlabel: str = "", ylabel: str = "", yscale: str = 
     >>> os.path.getsize(p) > 1000
     True
     """
-    plt = _pyplot()
+    plt = pyplot()
     _save(curves_figure(panels, xlabel, ylabel, yscale), path, plt)
