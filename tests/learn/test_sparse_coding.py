@@ -23,7 +23,7 @@ def _problem(seed=0, k=48, d=16, n=5):
     return D, rng.normal(size=(n, d))
 
 
-@pytest.mark.parametrize("method", ["lca", "fista", "ista"])
+@pytest.mark.parametrize("method", ["lca", "fista", "ista", "cd"])
 def test_fixed_point_is_the_lasso_solution(method):
     D, X = _problem()
     lam = 0.2
@@ -34,6 +34,28 @@ def test_fixed_point_is_the_lasso_solution(method):
         ours = sparse_objective(x[None], a[None], D, lam)[0]
         theirs = sparse_objective(x[None], lasso.coef_[None], D, lam)[0]
         assert abs(ours - theirs) <= 1e-6, (ours, theirs)
+
+
+def test_coordinate_descent_warm_start_and_its_errors():
+    D, X = _problem(k=24, d=12, n=30)
+    lam = np.linspace(0.1, 0.4, len(D))  # one threshold per atom, as homeostasis uses
+    exact = sparse_encode(X, D, lam, method="fista", max_iter=50_000, tol=1e-13)
+    cd, sweeps = sparse_encode(X, D, lam, method="cd", max_iter=10_000, tol=1e-12, return_n_iter=True)
+    np.testing.assert_allclose(sparse_objective(X, cd, D, lam), sparse_objective(X, exact, D, lam), atol=1e-9)
+    again, warm = sparse_encode(X, D, lam, method="cd", max_iter=10_000, tol=1e-12, init=cd, return_n_iter=True)
+    assert warm < sweeps and np.allclose(again, cd)  # started at the solution: one sweep confirms it
+    with pytest.raises(ValueError, match="l1"):
+        sparse_encode(X, D, 0.3, method="cd", sparsity="log")
+    for bad in (X.copy(), D.copy()):
+        bad[0, 0] = np.nan
+        with pytest.raises(ValueError, match="finite"):
+            sparse_encode(bad if bad.shape == X.shape else X, bad if bad.shape == D.shape else D, 0.3, method="cd")
+    with pytest.raises(ValueError, match="alpha"):
+        sparse_encode(X, D, -1.0, method="fista")
+    with pytest.raises(ValueError, match="nonzero norm"):
+        sparse_encode(X, np.vstack([D, np.zeros(12)]), 0.3, method="cd")
+    sc = SparseCoding(n_components=8, alpha=0.2, inference="cd", n_epochs=2, random_state=0).fit(X)
+    assert np.all(np.isfinite(sc.transform(X)))
 
 
 def test_lca_is_neuron_dynamics_with_a_threshold():

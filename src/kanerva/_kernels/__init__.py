@@ -36,8 +36,8 @@ Modules
 ``flyhash``
     FlyHash's expansion and winner-take-all.
 ``learning_rules``
-    The online loops of the self-organizing map and competitive learning, and the Gibbs sweeps of
-    the Boltzmann machine.
+    The online loops of the self-organizing map and competitive learning, the Gibbs sweeps of
+    the Boltzmann machine, and the Lasso's coordinate descent on a Gram matrix (sparse codes).
 ``neuro``
     One step (or many) of a network of LIF neurons with delta synapses and Poisson input.
 

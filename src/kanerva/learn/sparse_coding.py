@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._rules_common import check_choice, check_components, check_data, check_positive, minibatches
-from .sparse_inference import sparse_encode, sparse_objective
+from .sparse_inference import METHODS, sparse_encode, sparse_objective
 
 
 def whiten_images(images, f0=None):
@@ -108,9 +108,10 @@ class SparseCoding(TransformerMixin, BaseEstimator):
         ``|a|`` or Olshausen & Field's log(1 + (a/σ)²).
     sigma : float
         σ of the log cost.
-    inference : {"fista", "ista", "lca"}
+    inference : {"fista", "ista", "lca", "cd"}
+        The method of :func:`~kanerva.learn.sparse_encode` ("lca" and "cd" need ``sparsity="l1"``).
     max_inference_iter : int
-        Iterations of the inference per batch (warm-started codes are not kept between batches).
+        Iterations (sweeps for "cd") of the inference per batch (warm-started codes are not kept between batches).
     inference_tol : float
     dictionary_update : {"bcd", "gradient"}
     learning_rate : float
@@ -165,10 +166,10 @@ class SparseCoding(TransformerMixin, BaseEstimator):
         check_positive(self.alpha, "alpha", allow_zero=True)
         check_positive(self.sigma, "sigma")
         check_choice(self.sparsity, "sparsity", ("l1", "log"))
-        check_choice(self.inference, "inference", ("fista", "ista", "lca"))
+        check_choice(self.inference, "inference", METHODS)
         check_choice(self.dictionary_update, "dictionary_update", ("bcd", "gradient"))
-        if self.inference == "lca" and self.sparsity != "l1":
-            raise ValueError("inference='lca' needs sparsity='l1' (LCA's soft threshold)")
+        if self.inference in ("lca", "cd") and self.sparsity != "l1":
+            raise ValueError(f"inference={self.inference!r} needs sparsity='l1' (the soft threshold)")
         check_positive(self.learning_rate, "learning_rate")
         check_positive(self.homeostasis, "homeostasis", allow_zero=True)
         for name in ("max_inference_iter", "n_epochs", "batch_size"):

@@ -1,6 +1,6 @@
-"""Sparse inference: ISTA, FISTA and the locally competitive algorithm (LCA).
+"""Sparse inference: ISTA, FISTA, the locally competitive algorithm (LCA) and coordinate descent.
 
-All three minimise, for every row x of X and its code a,
+All four minimise, for every row x of X and its code a,
 
     E(a) = ½‖x − a D‖² + λ Σᵢ S(aᵢ),   S(a) = ``|a|`` ("l1")  or  log(1 + (a/σ)²) ("log")
 
@@ -15,6 +15,12 @@ with the dictionary D of shape (n_components, n_features), one atom per row.
   through the Gram matrix: τ u̇ = b − u − (G − I) a, b = x Dᵀ, G = D Dᵀ. Its fixed point satisfies
   the Lasso's optimality conditions, so it reaches the Lasso (basis pursuit denoising) solution.
   Integrated by Euler steps of dt/τ.
+- Coordinate descent ("cd", ℓ1 only; Friedman, Hastie & Tibshirani 2010 with the Gram matrix
+  precomputed): each coefficient in turn set to its exact minimiser S_λ(b_j − Σ_{l≠j} G_jl a_l) / G_jj,
+  row by row in a compiled loop (``kanerva._kernels.learning_rules.lasso_cd_gram``). With sparse
+  codes a coefficient that stays at zero costs one comparison, so a sweep is far cheaper than one
+  dense iteration of the others: the fastest way to the Lasso solution on a CPU, and the encoder
+  for codes on a fixed dictionary.
 
 λ may be a vector (one threshold per atom), as the homeostasis of
 :class:`~kanerva.learn.SparseCoding` uses.
@@ -23,6 +29,11 @@ with the dictionary D of shape (n_components, n_features), one atom per row.
 from __future__ import annotations
 
 import numpy as np
+
+from .._kernels.learning_rules import lasso_cd_gram
+
+METHODS = ("fista", "ista", "lca", "cd")
+"""The inference methods of :func:`sparse_encode`."""
 
 
 def soft_threshold(u, lam):
@@ -59,16 +70,17 @@ def sparse_encode(X, dictionary, alpha, *, method="fista", sparsity="l1", sigma=
     dictionary : ndarray (n_components, n_features)
     alpha : float or ndarray (n_components,)
         λ, the weight of the sparseness cost (per atom when an array).
-    method : {"fista", "ista", "lca"}
-        "lca" supports only the "l1" cost (its threshold function).
+    method : {"fista", "ista", "lca", "cd"}
+        "lca" and "cd" support only the "l1" cost.
     sparsity : {"l1", "log"}
     sigma : float
         The scale σ of the "log" cost.
     max_iter : int
-        Iterations (ISTA/FISTA) or Euler steps (LCA).
+        Iterations (ISTA/FISTA), Euler steps (LCA) or sweeps over the coefficients (CD).
     tol : float
         Stop when ‖a_{k+1} − a_k‖ ≤ tol · max(‖a_k‖, 1e-12) (Frobenius norms over the batch),
-        tested every 5 iterations.
+        tested every 5 iterations; CD stops each row after the sweep whose largest change is at
+        most tol · max |a_j|.
     lca_dt : float or None
         dt/τ of LCA's Euler steps; None is min(1.8/L, 1) (L = largest eigenvalue of D Dᵀ): the
         Euler map contracts for dt < 2/L on active units and dt < 2 on silent ones.
@@ -78,7 +90,8 @@ def sparse_encode(X, dictionary, alpha, *, method="fista", sparsity="l1", sigma=
 
     Returns
     -------
-    codes : ndarray (n_samples, n_components), and the iterations used when ``return_n_iter``.
+    codes : ndarray (n_samples, n_components), and the iterations used when ``return_n_iter``
+    (for CD the most sweeps any row used).
 
     Examples
     --------
@@ -88,21 +101,37 @@ def sparse_encode(X, dictionary, alpha, *, method="fista", sparsity="l1", sigma=
     [[1.9, 0.0, -0.9]]
     >>> sparse_encode(np.array([[2.0, 0.05, -1.0]]), D, 0.1, method="lca", max_iter=500).round(3).tolist()
     [[1.9, 0.0, -0.9]]
+    >>> sparse_encode(np.array([[2.0, 0.05, -1.0]]), D, 0.1, method="cd").round(3).tolist()
+    [[1.9, 0.0, -0.9]]
     """
-    if method not in ("fista", "ista", "lca"):
-        raise ValueError(f"method must be 'fista', 'ista' or 'lca', got {method!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if sparsity not in ("l1", "log"):
         raise ValueError(f"sparsity must be 'l1' or 'log', got {sparsity!r}")
-    if method == "lca" and sparsity != "l1":
-        raise ValueError("LCA is implemented for the l1 cost (soft threshold); use method='fista' for 'log'")
+    if method in ("lca", "cd") and sparsity != "l1":
+        raise ValueError(f"method={method!r} is implemented for the l1 cost (soft threshold); use "
+                         f"method='fista' for 'log'")
     X = np.asarray(X, dtype=np.float64)
     D = np.asarray(dictionary, dtype=np.float64)
     if X.ndim != 2 or D.ndim != 2 or X.shape[1] != D.shape[1]:
         raise ValueError(f"X (n_samples, n_features) and dictionary (n_components, n_features) must "
                          f"agree: got {X.shape} and {D.shape}")
-    lam = np.broadcast_to(np.asarray(alpha, dtype=np.float64), (D.shape[0],))
+    if not (np.isfinite(X).all() and np.isfinite(D).all()):
+        raise ValueError("X and dictionary must be finite (found NaN or inf)")
+    try:
+        lam = np.broadcast_to(np.asarray(alpha, dtype=np.float64), (D.shape[0],))
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a number or one value per atom ({D.shape[0]}), got {alpha!r}") from None
+    if not (np.isfinite(lam).all() and (lam >= 0).all()):
+        raise ValueError("alpha must be finite and >= 0")
     gram = D @ D.T
     B = X @ D.T
+    if method == "cd":
+        if not np.all(np.diagonal(gram) > 0):
+            raise ValueError("method='cd' needs atoms with a nonzero norm (a zero row in the dictionary)")
+        a = np.zeros((len(X), len(D))) if init is None else np.array(init, dtype=np.float64)
+        sweeps = lasso_cd_gram(gram, B, np.ascontiguousarray(lam), a, int(max_iter), float(tol))
+        return (a, int(sweeps.max(initial=0))) if return_n_iter else a
     L = _lipschitz(gram)
     a = np.zeros((len(X), len(D))) if init is None else np.array(init, dtype=np.float64)
     n_iter = 0
