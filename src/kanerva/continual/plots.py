@@ -10,11 +10,14 @@ Examples
 >>> fig = plot_accuracy([r], path)
 >>> os.path.getsize(path) > 1000
 True
+>>> import matplotlib.pyplot as plt; plt.close(fig)
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .._plotting import pyplot
 
 
 def plot_accuracy(results, path=None, *, columns: int = 4, title: str | None = None):
@@ -32,8 +35,7 @@ def plot_accuracy(results, path=None, *, columns: int = 4, title: str | None = N
     -------
     matplotlib Figure (left open, for notebooks and the gallery).
     """
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     results = list(results)
     if not results:
         raise ValueError("nothing to plot: give at least one result")
