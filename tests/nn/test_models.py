@@ -103,8 +103,9 @@ def fitted(digits):
 def test_memory_conditional_bound_uses_the_episodes_own_memory(fitted, digits):
     """The KM's bound reads what the episode wrote: each episode conditioned on another episode's
     memory (the batch rolled by one) gets a worse bound. The papers' stronger claim, a bound well
-    below the VAE's, does not hold for this code (KM 190.4 vs VAE 189.2 nats here; 114.9 vs 111.7
-    after 3,000 steps in benchmarks.nn_machines): see docs/benchmarks/nn.md."""
+    below the VAE's, does not hold for this code (KM 190.4 vs VAE 189.2 nats here; 105.5 vs 103.9
+    after 10,000 steps in benchmarks.nn_machines, and benchmarks.nn_km_ablation for why): see
+    docs/benchmarks/nn.md."""
     _, test = digits
     km = fitted["km"]
     own = evaluate_bound(km, test, episode=16)
