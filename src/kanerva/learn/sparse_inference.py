@@ -80,7 +80,7 @@ def sparse_encode(X, dictionary, alpha, *, method="fista", sparsity="l1", sigma=
     tol : float
         Stop when ‖a_{k+1} − a_k‖ ≤ tol · max(‖a_k‖, 1e-12) (Frobenius norms over the batch),
         tested every 5 iterations; CD stops each row after the sweep whose largest change is at
-        most tol · max |a_j|.
+        most tol · max ``|a_j|``.
     lca_dt : float or None
         dt/τ of LCA's Euler steps; None is min(1.8/L, 1) (L = largest eigenvalue of D Dᵀ): the
         Euler map contracts for dt < 2/L on active units and dt < 2 on silent ones.
