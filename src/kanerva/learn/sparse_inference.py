@@ -126,14 +126,13 @@ def sparse_encode(X, dictionary, alpha, *, method="fista", sparsity="l1", sigma=
         raise ValueError("alpha must be finite and >= 0")
     gram = D @ D.T
     B = X @ D.T
+    a = np.zeros((len(X), len(D))) if init is None else np.array(init, dtype=np.float64)
     if method == "cd":
         if not np.all(np.diagonal(gram) > 0):
             raise ValueError("method='cd' needs atoms with a nonzero norm (a zero row in the dictionary)")
-        a = np.zeros((len(X), len(D))) if init is None else np.array(init, dtype=np.float64)
         sweeps = lasso_cd_gram(gram, B, np.ascontiguousarray(lam), a, int(max_iter), float(tol))
         return (a, int(sweeps.max(initial=0))) if return_n_iter else a
     L = _lipschitz(gram)
-    a = np.zeros((len(X), len(D))) if init is None else np.array(init, dtype=np.float64)
     n_iter = 0
     check_every = 5  # the convergence test costs two passes over the codes: not every step
     if method == "lca":
