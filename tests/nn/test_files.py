@@ -10,14 +10,15 @@ from kanerva.io import ModelFileError, save
 from kanerva.nn import load_model, make_model, make_retrieval_model, save_model
 
 SMALL = {"vae": dict(latent=4, hidden=16), "km": dict(latent=4, hidden=16, memory_rows=3, address_size=2),
-         "dkm": dict(latent=4, hidden=16, memory_rows=3)}
+         "dkm": dict(latent=4, hidden=16, memory_rows=3),
+         "km-ref": dict(latent=4, hidden=16, memory_rows=3, address_size=2, objective="reference")}
 
 
-@pytest.mark.parametrize("name", ["vae", "km", "dkm"])
+@pytest.mark.parametrize("name", ["vae", "km", "dkm", "km-ref"])
 @pytest.mark.parametrize("encoder", ["mlp", "conv"])
 def test_image_models_round_trip(tmp_path, name, encoder):
     torch.manual_seed(0)
-    model = make_model(name, encoder=encoder, **SMALL[name])
+    model = make_model(name.removesuffix("-ref"), encoder=encoder, **SMALL[name])
     model.training_info_ = {"steps": 3, "episode": 8}
     save_model(model, tmp_path / "m.kanerva")
     again = load_model(tmp_path / "m.kanerva")

@@ -68,6 +68,33 @@ def test_kl_is_the_matrix_normal_kl(rows, code, t, seed):
     assert abs(mem.kl(prior).item()) < 1e-9
 
 
+@given(rows=st.integers(1, 6), code=st.integers(1, 5), t=st.integers(1, 7), seed=st.integers(0, 10_000))
+def test_the_reference_modules_diagonal_kl_never_exceeds_the_exact_kl(rows, code, t, seed):
+    """Hadamard's inequality: dropping U's off-diagonal terms can only lower the KL; it is the
+    KL of the independent-rows Gaussian with U's diagonal, and exact while U is diagonal."""
+    mem = _memory(rows, code, seed)
+    post = mem.write(mem.prior(1), torch.randn(1, t, code, dtype=torch.float64),
+                     torch.randn(1, t, rows, dtype=torch.float64))
+    exact, diagonal = mem.kl(post).item(), mem.kl(post, diagonal=True).item()
+    assert diagonal <= exact + 1e-9
+    prior = mem.prior(1)
+    U = np.diag(np.diag(post.cov[0].detach().numpy()))
+    np.testing.assert_allclose(diagonal, _mn_kl(post.mean[0].detach().numpy(), U, prior.mean[0].detach().numpy(),
+                                                prior.cov[0].detach().numpy()), rtol=1e-7, atol=1e-8)
+    assert abs(mem.kl(prior, diagonal=True).item()) < 1e-9
+
+
+def test_reading_at_the_mean_drops_exactly_the_memorys_uncertainty():
+    mem = _memory(5, 4, 0)
+    post = mem.write(mem.prior(2), torch.randn(2, 3, 4, dtype=torch.float64), torch.randn(2, 3, 5, dtype=torch.float64))
+    w = torch.randn(2, 3, 5, dtype=torch.float64)
+    mu, log_std = torch.randn(2, 3, 4, dtype=torch.float64), 0.1 * torch.randn(2, 3, 4, dtype=torch.float64)
+    gap = mem.expected_kl(post, w, mu, log_std) - mem.expected_kl(post, w, mu, log_std, at_mean=True)
+    np.testing.assert_allclose(gap.detach().numpy(),
+                               (0.5 * 4 * mem.read_var(post, w) / mem.noise_var).detach().numpy(), rtol=1e-10)
+    assert (gap > 0).all()
+
+
 def test_a_write_the_order_of_the_codes_does_not_change():
     mem = _memory(4, 3, 0)
     z, w = torch.randn(1, 6, 3, dtype=torch.float64), torch.randn(1, 6, 4, dtype=torch.float64)

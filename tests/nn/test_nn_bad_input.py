@@ -54,6 +54,9 @@ def test_bad_settings_are_named():
         make_model("vae", latent=0)
     with pytest.raises(ValueError, match="w_prior_std"):
         make_model("dkm", w_prior_std=-1.0)
+    for kind in ("km", "dkm"):
+        with pytest.raises(ValueError, match="objective must be one of"):
+            make_model(kind, objective="elbo")
     model = make_model("vae", latent=4, hidden=8)
     with pytest.raises(ValueError, match="steps"):
         fit(model, np.zeros((10, 28, 28), np.uint8), steps=0)

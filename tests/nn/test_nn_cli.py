@@ -79,6 +79,17 @@ def test_bad_options_are_usage_errors(tmp_path):
     assert out.exit_code == 2
     out = _run("machine", "train", "--model", "km", "-o", tmp_path / "no" / "dir" / "x")
     assert out.exit_code == 2 and "does not exist" in out.output
+    out = _run("machine", "train", "--model", "vae", "--objective", "reference", "-o", tmp_path / "x")
+    assert out.exit_code == 2 and "needs a memory" in out.output and not (tmp_path / "x").exists()
+
+
+def test_the_reference_objective_trains_and_is_kept_in_the_file(tmp_path):
+    path = tmp_path / "ref.kanerva"
+    out = _run("machine", "train", "--model", "dkm", "--objective", "reference", "--steps", "2", "--episode", "4",
+               "--batch", "1", "--latent", "4", "--hidden", "16", "--memory-rows", "4", "--threads", "1", "-o", path)
+    assert out.exit_code == 0 and "training objective" in out.output, out.output
+    report = json.loads(_run("machine", "evaluate", path, "--json").output.strip().splitlines()[-1])
+    assert report["model"] == "dkm" and report["objective"] == "reference"
 
 
 def test_fastweights_train_reports_test_error(tmp_path):

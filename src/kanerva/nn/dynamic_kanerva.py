@@ -35,7 +35,7 @@ import math
 import torch
 from torch import nn
 
-from ._image_model import ImageModel, positive
+from ._image_model import ImageModel, objective_name, positive
 from .memory import GaussianMemory, MemoryState
 from .networks import bernoulli_log_likelihood
 
@@ -55,6 +55,10 @@ class DynamicKanervaMachine(ImageModel):
         sigma_w, the standard deviation of p(w).
     autoencoder_weight : float
         Weight of the autoencoder term log p(x | e(x)) added to the bound in training (0: the bound alone).
+    objective : {"bound", "reference"}
+        "bound" (default): the memory read as q(M) (w^T M drawn with variance w^T U w) and charged
+        its exact KL; "reference": read at its mean and charged the diagonal-covariance KL, as the
+        DeepMind module does (see :class:`KanervaMachine`).
     device : torch device, optional
 
     Examples
@@ -71,7 +75,7 @@ class DynamicKanervaMachine(ImageModel):
     kind = "dkm"
 
     def __init__(self, encoder: str = "mlp", latent: int = 32, hidden: int = 256, memory_rows: int = 32,
-                 w_prior_std: float = 1.0, autoencoder_weight: float = 1.0, device=None):
+                 w_prior_std: float = 1.0, autoencoder_weight: float = 1.0, objective: str = "bound", device=None):
         super().__init__(encoder, latent, hidden)
         if not (isinstance(w_prior_std, (int, float)) and math.isfinite(w_prior_std) and w_prior_std > 0):
             raise ValueError(f"w_prior_std must be a positive number, got {w_prior_std!r}")
@@ -79,7 +83,7 @@ class DynamicKanervaMachine(ImageModel):
                 and autoencoder_weight >= 0):
             raise ValueError(f"autoencoder_weight must be a number >= 0, got {autoencoder_weight!r}")
         self.config.update(memory_rows=positive(memory_rows, "memory_rows"), w_prior_std=float(w_prior_std),
-                           autoencoder_weight=float(autoencoder_weight))
+                           autoencoder_weight=float(autoencoder_weight), objective=objective_name(objective))
         self.memory = GaussianMemory(rows=memory_rows, code=self.config["latent"])
         self.embed_head = nn.Linear(self.config["hidden"], self.config["latent"])    # e(x)
         self.log_w_std = nn.Parameter(torch.tensor(math.log(0.3)))                     # s_w of q(w)
@@ -94,30 +98,34 @@ class DynamicKanervaMachine(ImageModel):
             state = self.memory.write(state, zt, self.memory.solve_weights(state, zt, self.config["w_prior_std"]))
         return state
 
-    def bound(self, x: torch.Tensor) -> dict:
+    def bound(self, x: torch.Tensor, objective: str | None = None) -> dict:
+        reference = (objective or self.config["objective"]) == "reference"
         e = self.embed_head(self._features(x))
         state = self._write_codes(e)
         w_prior = self.config["w_prior_std"]
         w_mu = self.memory.solve_weights(state, e, w_prior)
         s_w = torch.exp(self.log_w_std.clamp(-6.0, 2.0))
         w = w_mu + s_w * torch.randn_like(w_mu)
-        read_std = torch.sqrt(self.memory.read_var(state, w).clamp(min=0)).unsqueeze(-1)   # M ~ q(M)
-        z = self.memory.read_mean(state, w) + read_std * torch.randn_like(e)
+        z = self.memory.read_mean(state, w)
+        if not reference:  # M ~ q(M): the read w^T M has variance w^T U w
+            z = z + torch.sqrt(self.memory.read_var(state, w).clamp(min=0)).unsqueeze(-1) * torch.randn_like(e)
         k = self.config["memory_rows"]
         kl_w = 0.5 * (k * s_w**2 / w_prior**2 + w_mu.pow(2).sum(-1) / w_prior**2 - k
                       + 2 * k * (math.log(w_prior) - torch.log(s_w)))
         b, t = x.shape[:2]
         recon = bernoulli_log_likelihood(self._decode(z).reshape(b * t, 28, 28), x.reshape(b * t, 28, 28))
-        terms = {"recon": recon.reshape(b, t), "kl": kl_w, "kl_memory": self.memory.kl(state)}
+        kl_memory = self.memory.kl(state)
+        terms = {"recon": recon.reshape(b, t), "kl": kl_w, "kl_memory": kl_memory,
+                 "kl_memory_objective": self.memory.kl(state, diagonal=True) if reference else kl_memory}
         if self.training and self.config["autoencoder_weight"] > 0:
             ae = bernoulli_log_likelihood(self._decode(e).reshape(b * t, 28, 28), x.reshape(b * t, 28, 28))
             terms["autoencoder"] = ae.reshape(b, t)
         return terms
 
     def training_loss(self, x: torch.Tensor):
-        """The negative bound plus the weighted negative autoencoder log-likelihood, per image."""
-        terms = self.negative_bound(x)
-        loss = terms["nll_episode"].mean()
+        """The negative training objective plus the weighted negative autoencoder log-likelihood,
+        per image."""
+        loss, terms = super().training_loss(x)
         if "autoencoder" in terms:
             loss = loss - self.config["autoencoder_weight"] * terms["autoencoder"].mean()
         return loss, terms

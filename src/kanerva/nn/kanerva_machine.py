@@ -27,7 +27,7 @@ import math
 import torch
 from torch import nn
 
-from ._image_model import ImageModel, positive
+from ._image_model import ImageModel, objective_name, positive
 from .memory import GaussianMemory, MemoryState
 from .networks import GaussianHead, bernoulli_log_likelihood, gaussian_kl_standard, reparameterize
 
@@ -45,6 +45,13 @@ class KanervaMachine(ImageModel):
         K, memory rows.
     address_size : int
         S, size of the addressing latent y.
+    objective : {"bound", "reference"}
+        What training maximises. "bound" (default): the episode's variational lower bound, the
+        memory read as q(M) and charged its exact KL. "reference": the DeepMind reference
+        module's objective (``sample_M=False``, ``get_dkl_total``): the memory read at its mean
+        and charged the diagonal-covariance KL, which undercharge what the memory stores; the
+        memory then fills and the memory-conditional bound falls below the VAE's while the true
+        episode bound rises (docs/benchmarks/nn.md). Evaluation reports both.
     device : torch device, optional
 
     Examples
@@ -63,10 +70,10 @@ class KanervaMachine(ImageModel):
     kind = "km"
 
     def __init__(self, encoder: str = "mlp", latent: int = 32, hidden: int = 256, memory_rows: int = 32,
-                 address_size: int = 16, device=None):
+                 address_size: int = 16, objective: str = "bound", device=None):
         super().__init__(encoder, latent, hidden)
         self.config.update(memory_rows=positive(memory_rows, "memory_rows"),
-                           address_size=positive(address_size, "address_size"))
+                           address_size=positive(address_size, "address_size"), objective=objective_name(objective))
         c, k, s, h = self.config["latent"], memory_rows, address_size, self.config["hidden"]
         self.memory = GaussianMemory(rows=k, code=c)
         self.address_head = GaussianHead(h, s)       # q(y | x)
@@ -79,7 +86,8 @@ class KanervaMachine(ImageModel):
     def _write_codes(self, h: torch.Tensor, w: torch.Tensor) -> MemoryState:
         return self.memory.write(self.memory.prior(h.shape[0]), self.write_head(h), w)
 
-    def bound(self, x: torch.Tensor) -> dict:
+    def bound(self, x: torch.Tensor, objective: str | None = None) -> dict:
+        reference = (objective or self.config["objective"]) == "reference"
         h = self._features(x)
         mu_y, log_std_y = self.address_head(h)
         w = reparameterize(mu_y, log_std_y) @ self.keys     # one address per image, for writing and reading
@@ -88,8 +96,11 @@ class KanervaMachine(ImageModel):
         z = reparameterize(mu_z, log_std_z)
         b, t = x.shape[:2]
         recon = bernoulli_log_likelihood(self._decode(z).reshape(b * t, 28, 28), x.reshape(b * t, 28, 28))
-        kl = gaussian_kl_standard(mu_y, log_std_y) + self.memory.expected_kl(state, w, mu_z, log_std_z)
-        return {"recon": recon.reshape(b, t), "kl": kl, "kl_memory": self.memory.kl(state)}
+        kl = gaussian_kl_standard(mu_y, log_std_y) + self.memory.expected_kl(state, w, mu_z, log_std_z,
+                                                                             at_mean=reference)
+        kl_memory = self.memory.kl(state)
+        return {"recon": recon.reshape(b, t), "kl": kl, "kl_memory": kl_memory,
+                "kl_memory_objective": self.memory.kl(state, diagonal=True) if reference else kl_memory}
 
     def write(self, images) -> MemoryState:
         """q(M | X): the memory after writing episodes of binary images (T, 28, 28) or (B, T, 28, 28)."""

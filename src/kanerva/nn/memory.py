@@ -134,14 +134,21 @@ class GaussianMemory(nn.Module):
             state = self.write(state, z[:, t : t + 1], w[:, t : t + 1])
         return state
 
-    def kl(self, state: MemoryState) -> torch.Tensor:
-        """KL( q(M) || p(M) ) per episode, shape (B,)."""
+    def kl(self, state: MemoryState, diagonal: bool = False) -> torch.Tensor:
+        """KL( q(M) || p(M) ) per episode, shape (B,).
+
+        ``diagonal`` keeps only the diagonal of the row covariance U, as the DeepMind reference
+        module does (``get_dkl_total``): by Hadamard's inequality log|U| <= sum log U_kk, so it
+        never exceeds the exact KL and undercharges a memory whose rows the writes correlate.
+        """
         R, U, logdet = state
         s0 = self.prior_var
         k, c = self.rows, self.code
-        trace = torch.diagonal(U, dim1=-2, dim2=-1).sum(-1)
+        diag = torch.diagonal(U, dim1=-2, dim2=-1)
+        if diagonal:
+            logdet = torch.log(diag.clamp(min=1e-12)).sum(-1)
         dist = (R - self.prior_mean).pow(2).sum((-2, -1))
-        return 0.5 * (c * trace / s0 + dist / s0 - k * c + c * k * torch.log(s0) - c * logdet)
+        return 0.5 * (c * diag.sum(-1) / s0 + dist / s0 - k * c + c * k * torch.log(s0) - c * logdet)
 
     @staticmethod
     def read_mean(state: MemoryState, w: torch.Tensor) -> torch.Tensor:
@@ -159,11 +166,19 @@ class GaussianMemory(nn.Module):
         sq = (z - self.read_mean(state, w)).pow(2).sum(-1) + self.code * self.read_var(state, w)
         return -0.5 * sq / var - 0.5 * self.code * torch.log(2 * math.pi * var)
 
-    def expected_kl(self, state: MemoryState, w: torch.Tensor, mu: torch.Tensor, log_std: torch.Tensor):
-        """E_{M ~ state}[ KL( N(mu, exp(log_std)^2) || N(w^T M, sigma^2 I) ) ], shape (B, T)."""
+    def expected_kl(self, state: MemoryState, w: torch.Tensor, mu: torch.Tensor, log_std: torch.Tensor,
+                    at_mean: bool = False):
+        """E_{M ~ state}[ KL( N(mu, exp(log_std)^2) || N(w^T M, sigma^2 I) ) ], shape (B, T).
+
+        ``at_mean`` reads M at its mean instead (the reference module's ``sample_M=False``): the
+        memory's uncertainty C w^T U w / (2 sigma^2), about C/2 nats for a code written once, is
+        not charged.
+        """
         var = self.noise_var
         q_var = torch.exp(2 * log_std)
-        sq = (mu - self.read_mean(state, w)).pow(2).sum(-1) + self.code * self.read_var(state, w)
+        sq = (mu - self.read_mean(state, w)).pow(2).sum(-1)
+        if not at_mean:
+            sq = sq + self.code * self.read_var(state, w)
         return 0.5 * ((q_var / var).sum(-1) + sq / var - self.code + self.code * torch.log(var)
                       - 2 * log_std.sum(-1))
 
