@@ -44,7 +44,14 @@ from ._util import RESULTS, markdown_table, write_json
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 IMAGES_PER_STEP = 128
 NOISES = ("salt-pepper", "occlude", "blocks")
-CONFIG = {"vae": {}, "km": {"memory_rows": 32}, "dkm": {"memory_rows": 32}}
+# label -> (model, settings); "-ref": trained on the DeepMind module's objective (memory read at its
+# mean, diagonal KL), see KanervaMachine's ``objective``
+CONFIG = {"vae": ("vae", {}), "km": ("km", {"memory_rows": 32}), "dkm": ("dkm", {"memory_rows": 32}),
+          "km-ref": ("km", {"memory_rows": 32, "objective": "reference"}),
+          "dkm-ref": ("dkm", {"memory_rows": 32, "objective": "reference"}),
+          "km-ref-256": ("km", {"memory_rows": 256, "address_size": 64, "objective": "reference"})}
+CURVE = ("km", "dkm", "km-ref")   # trained once per T for the curve over T; the others at T = 32 only
+MACHINES = [m for m in CONFIG if m != "vae"]
 
 
 def _data(name):
@@ -63,7 +70,8 @@ def _train(name, train, episode, steps, seed, cache: Path, tag: str, latent: int
         if model.training_info_.get("steps") == steps:
             return model, model.training_info_.get("seconds")
     torch.manual_seed(seed)
-    model = make_model(name, latent=latent, hidden=256, **CONFIG[name])
+    kind, settings = CONFIG[name]
+    model = make_model(kind, latent=latent, hidden=256, **settings)
     batch = max(1, IMAGES_PER_STEP // episode)
     fit(model, train, steps=steps, episode=episode, batch=batch, seed=seed, progress=True)
     save_model(model, path)
@@ -74,7 +82,8 @@ def _step_speed(name, train, episode=32, latent=100, blocks=3, steps=5):
     from kanerva.nn import EpisodeSampler, make_model
 
     torch.manual_seed(0)
-    model = make_model(name, latent=latent, hidden=256, **CONFIG[name])
+    kind, settings = CONFIG[name]
+    model = make_model(kind, latent=latent, hidden=256, **settings)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     sampler = EpisodeSampler(train, episode=episode, batch=IMAGES_PER_STEP // episode, seed=0)
     batches = [sampler.sample() for _ in range(steps)]
@@ -104,7 +113,13 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="30 steps, MNIST, T = 8 and 32")
     parser.add_argument("--part", choices=["all", "train", "speed"], default="all")
+    parser.add_argument("--models", default=",".join(CONFIG),
+                        help="comma-separated labels; a subset trains and evaluates only those and writes "
+                             "nn_machines_<labels>.json (to train in parallel; the docs' run is the full set)")
     args = parser.parse_args(argv)
+    chosen = args.models.split(",")
+    if not set(chosen) <= set(CONFIG):
+        parser.error(f"unknown models {sorted(set(chosen) - set(CONFIG))}; known: {list(CONFIG)}")
     if args.quick:
         args.steps, args.data, args.episodes = 30, ["mnist"], [8, 32]
     torch.set_num_threads(1)
@@ -115,7 +130,9 @@ def main(argv=None) -> None:
 
     cache = data_home() / "nn-benchmark" / f"steps{args.steps}-latent{args.latent}-seed{args.seed}"
     cache.mkdir(parents=True, exist_ok=True)
-    result_name = "nn_machines" + ("_quick" if args.quick else "")
+    result_name = "nn_machines" + ("_quick" if args.quick else "") + (
+        "" if chosen == list(CONFIG) else "_" + "_".join(chosen))
+    full = chosen == list(CONFIG) and not args.quick   # only the full set writes the docs' PNGs
     previous = RESULTS / f"{result_name}.json"
     old = json.loads(previous.read_text()) if previous.exists() else {}
     load_before = os.getloadavg()
@@ -141,32 +158,33 @@ def main(argv=None) -> None:
     for data in args.data:
         train, test = _data(data)
         episodes = sorted(set(args.episodes if data == "mnist" else [32]) | {32})
-        for name in ("vae", "km", "dkm"):
-            for episode in (episodes if name != "vae" else [32]):
+        for name in chosen:
+            for episode in (episodes if name in CURVE else [32]):
                 model, seconds = _train(name, train, episode, args.steps, args.seed, cache, f"{data}-{name}-T{episode}",
                                         args.latent)
                 models[(data, name, episode)] = model
                 for t_eval in (episodes if name == "vae" else [episode]):
                     r = evaluate_bound(model, test, episode=t_eval, repeats=2, seed=args.seed)
-                    r.update(data=data, trained_episode=episode, train_seconds=seconds)
+                    r.update(data=data, label=name, trained_episode=episode, train_seconds=seconds)
                     out["bounds"].append(r)
-                    print(f"{data:8s} {name:4s} T={t_eval:3d}: memory-conditional {r['nll_nats']:7.2f}  "
+                    print(f"{data:8s} {name:7s} T={t_eval:3d}: memory-conditional {r['nll_nats']:7.2f}  "
                           f"episode {r['nll_episode_nats']:7.2f} nats/image", flush=True)
-        for name in ("km", "dkm"):
+        for name in [m for m in chosen if m in MACHINES]:
             model = models[(data, name, 32)]
             for noise in NOISES:
                 r = denoise_experiment(model, test, noise, episode=32, episodes=8, iterations=20, seed=args.seed)
                 grid, labels = denoise_grid(r, rows=6, columns=(0, 1, 2, 3, 5, 10, 20))
-                if not args.quick:
+                if full and name in ("km", "dkm"):   # the curves PNG has every model
                     save_image_grid(grid, IMG / f"nn_denoise_{data}_{name}_{noise}.png", col_labels=labels,
                                     title=f"{name.upper()} on {data}: {noise}")
                 out["denoise"].append({k: r[k] for k in ("model", "noise", "episode", "episodes", "bit_error",
-                                                         "energy", "ink", "blank_bit_error")} | {"data": data})
-                print(f"{data:8s} {name:4s} {noise:12s} bit error % at 0/1/5/20: "
+                                                         "energy", "ink", "blank_bit_error")}
+                                      | {"data": data, "label": name})
+                print(f"{data:8s} {name:7s} {noise:12s} bit error % at 0/1/5/20: "
                       + " / ".join(f"{100 * r['bit_error'][i]:.2f}" for i in (0, 1, 5, 20)), flush=True)
-        if not args.quick:
+        if full:
             rows, labels = [], []
-            for name in ("km", "dkm", "vae"):  # KM and DKM write the same episode (same seed)
+            for name in ("km", "dkm", "km-ref", "dkm-ref", "vae"):  # KM and DKM write the same episode (same seed)
                 s = sample_experiment(models[(data, name, 32)], test, n=16, seed=args.seed)
                 if name == "km":
                     rows += list(s["written"][:16].reshape(2, 8, 28, 28))
@@ -178,7 +196,7 @@ def main(argv=None) -> None:
     load_after = os.getloadavg()
     out["train_load_average"] = [load_before, load_after]
 
-    rows = [[r["data"], r["model"], r["episode"], f"{r['nll_nats']:.2f}", f"{r['nll_episode_nats']:.2f}",
+    rows = [[r["data"], r["label"], r["episode"], f"{r['nll_nats']:.2f}", f"{r['nll_episode_nats']:.2f}",
              f"{r['kl_memory_per_image']:.2f}"] for r in out["bounds"]]
     print(markdown_table(["data", "model", "T", "memory-conditional", "episode bound", "KL(M)/T"], rows))
     print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
@@ -187,17 +205,17 @@ def main(argv=None) -> None:
         out["speed"] = now["speed"]
     path = write_json(result_name, out)
     print(f"wrote {path}")
-    if not args.quick and "mnist" in args.data:
+    if full and "mnist" in args.data:
         curves = {}
-        for name in ("vae", "km", "dkm"):
-            pts = sorted((r["episode"], r["nll_nats"]) for r in out["bounds"] if r["data"] == "mnist" and r["model"] == name)
+        for name in ("vae",) + CURVE:
+            pts = sorted((r["episode"], r["nll_nats"]) for r in out["bounds"] if r["data"] == "mnist" and r["label"] == name)
             curves[name] = ([p[0] for p in pts], [p[1] for p in pts])
         save_curves([("MNIST test: memory-conditional bound", curves)], IMG / "nn_bound_vs_T.png",
                     xlabel="episode length T", ylabel="nats per image")
         panels = []
         for data in args.data:
             for noise in NOISES:
-                curves = {r["model"]: (list(range(len(r["bit_error"]))), [100 * e for e in r["bit_error"]])
+                curves = {r["label"]: (list(range(len(r["bit_error"]))), [100 * e for e in r["bit_error"]])
                           for r in out["denoise"] if r["data"] == data and r["noise"] == noise}
                 panels.append((f"{data}: {noise}", curves))
         save_curves(panels, IMG / "nn_denoise_curves.png", xlabel="read iteration", ylabel="bit error %")
