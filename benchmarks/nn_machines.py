@@ -3,6 +3,7 @@
     python -m benchmarks.nn_machines --part train                                 # bounds, reading, samples
     flock /tmp/kanerva-bench.lock python -m benchmarks.nn_machines --part speed   # timings (merged in)
     python -m benchmarks.nn_machines --quick                                      # smoke test
+    python -m benchmarks.nn_machines --part train --encoder conv --steps 3000 --models vae,km,km-ref-256 --episodes 32
 
 Parts 1-4 are correctness runs (their numbers do not depend on the machine's load); part 5 is a
 timing run and goes under the lock. ``--part all`` does everything in one process.
@@ -61,7 +62,7 @@ def _data(name):
     return load("train")[0], load("test")[0]
 
 
-def _train(name, train, episode, steps, seed, cache: Path, tag: str, latent: int):
+def _train(name, train, episode, steps, seed, cache: Path, tag: str, latent: int, encoder: str = "mlp"):
     from kanerva.nn import fit, load_model, make_model, save_model
 
     path = cache / f"{tag}.kanerva"
@@ -71,7 +72,7 @@ def _train(name, train, episode, steps, seed, cache: Path, tag: str, latent: int
             return model, model.training_info_.get("seconds")
     torch.manual_seed(seed)
     kind, settings = CONFIG[name]
-    model = make_model(kind, latent=latent, hidden=256, **settings)
+    model = make_model(kind, encoder=encoder, latent=latent, hidden=256, **settings)
     batch = max(1, IMAGES_PER_STEP // episode)
     fit(model, train, steps=steps, episode=episode, batch=batch, seed=seed, progress=True)
     save_model(model, path)
@@ -111,6 +112,8 @@ def main(argv=None) -> None:
     parser.add_argument("--episodes", type=int, nargs="+", default=[8, 16, 32, 64], help="T curve (MNIST)")
     parser.add_argument("--latent", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--encoder", choices=["mlp", "conv"], default="mlp",
+                        help="conv: the small convolutional encoder/decoder (results in nn_machines_conv*.json)")
     parser.add_argument("--quick", action="store_true", help="30 steps, MNIST, T = 8 and 32")
     parser.add_argument("--part", choices=["all", "train", "speed"], default="all")
     parser.add_argument("--models", default=",".join(CONFIG),
@@ -128,15 +131,17 @@ def main(argv=None) -> None:
     from kanerva.nn.experiments import denoise_experiment, denoise_grid, sample_experiment
     from kanerva.nn.plots import save_curves, save_image_grid
 
-    cache = data_home() / "nn-benchmark" / f"steps{args.steps}-latent{args.latent}-seed{args.seed}"
+    cache = data_home() / "nn-benchmark" / (f"steps{args.steps}-latent{args.latent}-seed{args.seed}"
+                                            + ("" if args.encoder == "mlp" else f"-{args.encoder}"))
     cache.mkdir(parents=True, exist_ok=True)
-    result_name = "nn_machines" + ("_quick" if args.quick else "") + (
+    result_name = "nn_machines" + ("_quick" if args.quick else "") + ("_conv" if args.encoder == "conv" else "") + (
         "" if chosen == list(CONFIG) else "_" + "_".join(chosen))
-    full = chosen == list(CONFIG) and not args.quick   # only the full set writes the docs' PNGs
+    full = chosen == list(CONFIG) and not args.quick and args.encoder == "mlp"   # only that run writes the PNGs
     previous = RESULTS / f"{result_name}.json"
     old = json.loads(previous.read_text()) if previous.exists() else {}
     load_before = os.getloadavg()
     out = {"steps": args.steps, "images_per_step": IMAGES_PER_STEP, "latent": args.latent, "hidden": 256,
+           "encoder": args.encoder,
            "memory_rows": 32, "threads": 1, "binarization": "dynamic", "bounds": [], "denoise": [],
            "speed": old.get("speed", {})}
     if args.part == "speed":
@@ -161,7 +166,7 @@ def main(argv=None) -> None:
         for name in chosen:
             for episode in (episodes if name in CURVE else [32]):
                 model, seconds = _train(name, train, episode, args.steps, args.seed, cache, f"{data}-{name}-T{episode}",
-                                        args.latent)
+                                        args.latent, args.encoder)
                 models[(data, name, episode)] = model
                 for t_eval in (episodes if name == "vae" else [episode]):
                     r = evaluate_bound(model, test, episode=t_eval, repeats=2, seed=args.seed)
