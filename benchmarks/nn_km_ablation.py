@@ -60,7 +60,7 @@ VARIANTS = [
 
 def build(kind: str, settings: dict):
     from kanerva.nn import DynamicKanervaMachine, GaussianMemory, KanervaMachine, VAE
-    from kanerva.nn.networks import bernoulli_log_likelihood, gaussian_kl_standard, reparameterize
+    from kanerva.nn.networks import reparameterize
 
     if kind == "vae":
         return VAE(latent=100, hidden=256)
@@ -75,18 +75,9 @@ def build(kind: str, settings: dict):
         model.memory = GaussianMemory(rows=model.config["memory_rows"], code=100, noise_std=settings["noise"],
                                       learn_noise=False)
     if settings.get("write") == "mean":
-        def bound(x, self=model):  # write at the mean address, read at a sample of q(y | x)
-            h = self._features(x)
-            mu_y, log_std_y = self.address_head(h)
-            state = self._write_codes(h, mu_y @ self.keys)
-            w = reparameterize(mu_y, log_std_y) @ self.keys
-            mu_z, log_std_z = self.code_head(torch.cat([h, self.memory.read_mean(state, w)], -1))
-            b, t = x.shape[:2]
-            logits = self._decode(reparameterize(mu_z, log_std_z)).reshape(b * t, 28, 28)
-            recon = bernoulli_log_likelihood(logits, x.reshape(b * t, 28, 28)).reshape(b, t)
-            kl = gaussian_kl_standard(mu_y, log_std_y) + self.memory.expected_kl(state, w, mu_z, log_std_z)
-            return {"recon": recon, "kl": kl, "kl_memory": self.memory.kl(state)}
-        model.bound = bound
+        def addresses(mu_y, log_std_y, keys=model.keys):  # write at the mean of q(y | x), read at a sample
+            return mu_y @ keys, reparameterize(mu_y, log_std_y) @ keys
+        model._addresses = addresses
     if "beta" in settings:
         base_loss = model.training_loss
 

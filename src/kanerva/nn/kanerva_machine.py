@@ -86,12 +86,17 @@ class KanervaMachine(ImageModel):
     def _write_codes(self, h: torch.Tensor, w: torch.Tensor) -> MemoryState:
         return self.memory.write(self.memory.prior(h.shape[0]), self.write_head(h), w)
 
+    def _addresses(self, mu_y: torch.Tensor, log_std_y: torch.Tensor):
+        """(write, read) weights: one sample of q(y | x) per image, used for both."""
+        w = reparameterize(mu_y, log_std_y) @ self.keys
+        return w, w
+
     def bound(self, x: torch.Tensor, objective: str | None = None) -> dict:
         reference = (objective or self.config["objective"]) == "reference"
         h = self._features(x)
         mu_y, log_std_y = self.address_head(h)
-        w = reparameterize(mu_y, log_std_y) @ self.keys     # one address per image, for writing and reading
-        state = self._write_codes(h, w)
+        w_write, w = self._addresses(mu_y, log_std_y)
+        state = self._write_codes(h, w_write)
         mu_z, log_std_z = self.code_head(torch.cat([h, self.memory.read_mean(state, w)], -1))
         z = reparameterize(mu_z, log_std_z)
         b, t = x.shape[:2]
