@@ -1,6 +1,7 @@
 """kanerva.continual beside Avalanche 0.6.0 on the same split-MNIST tensors: accuracy and wall time.
 
     flock /tmp/kanerva-bench.lock /tmp/avl/bin/python -m benchmarks.continual_avalanche --epochs 15 --seeds 0
+    flock /tmp/kanerva-bench.lock /tmp/avl/bin/python -m benchmarks.continual_avalanche --epochs 154 --output continual_avalanche_protocol
 
 Avalanche cannot be installed beside the project's pinned torch 2.13.0 (CPU build): it needs
 torchvision, and PyPI's torchvision 0.28.0 (the release for torch 2.13) fails to import beside that
@@ -119,7 +120,7 @@ def rerun_kanerva(args):
     from ._util import RESULTS
 
     torch.set_num_threads(1)
-    out = json.loads((RESULTS / "continual_avalanche.json").read_text())
+    out = json.loads((RESULTS / f"{args.output}.json").read_text())
     seq = split_mnist("class")
     for run in out["runs"]:
         if args.only and run["avalanche"] in args.only.split(","):
@@ -132,7 +133,7 @@ def rerun_kanerva(args):
             run["load_before_kanerva_rerun"] = load
             print(_row(run), flush=True)
     out["table"] = markdown_table(HEADER, [_row(r) for r in out["runs"]])
-    write_json("continual_avalanche", {k: v for k, v in out.items() if k not in ("date", "machine")})
+    write_json(args.output, {k: v for k, v in out.items() if k not in ("date", "machine")})
     print(out["table"])
 
 
@@ -141,6 +142,8 @@ def main():
     p.add_argument("--epochs", type=int, default=15)
     p.add_argument("--seeds", default="0")
     p.add_argument("--only", default=None, help="comma-separated Avalanche strategy names")
+    p.add_argument("--output", default="continual_avalanche",
+                   help="results file name under benchmarks/results (the protocol-budget run keeps its own)")
     p.add_argument("--kanerva-only", action="store_true",
                    help="rerun only kanerva's side of the stored pairs (--only), keeping Avalanche's results")
     args = p.parse_args()
@@ -156,7 +159,8 @@ def main():
     iterations = args.epochs * per_epoch
     rows, out = [], {"avalanche": avalanche.__version__, "torch": torch.__version__, "epochs": args.epochs,
                      "kanerva_iterations_per_task": iterations, "runs": []}
-    pairs = [pq for pq in PAIRS if args.only is None or pq[0] in args.only.split(",")]
+    # in the order --only names them (the longest first, when a run may be cut short)
+    pairs = PAIRS if args.only is None else [(name, dict(PAIRS)[name]) for name in args.only.split(",")]
     for seed in [int(s) for s in args.seeds.split(",")]:
         for av_name, ours in pairs:
             load = os.getloadavg()
@@ -164,16 +168,12 @@ def main():
             k = kanerva_run(ours, seq, iterations, seed)
             out["runs"].append({"seed": seed, "avalanche": av_name, "kanerva": ours, "avalanche_result": a,
                                 "kanerva_result": k, "load_before": load, "load_after": os.getloadavg()})
-            ratio = (a["seconds"] / a["steps"]) / (k["seconds"] / k["steps"])
-            rows.append([f"{ours} / {av_name}", seed, f"{100 * k['accuracy']:.2f}", f"{100 * a['accuracy']:.2f}",
-                         f"{k['seconds']:.1f} ({k['steps']} steps)", f"{a['seconds']:.1f} ({a['steps']} steps)",
-                         f"{ratio:.2f}x", f"{load[0]:.1f}"])
+            rows.append(_row(out["runs"][-1]))
             print(rows[-1], flush=True)
-    table = markdown_table(["method (kanerva / Avalanche)", "seed", "kanerva acc %", "Avalanche acc %",
-                            "kanerva s", "Avalanche s", "speed-up per step", "load"], rows)
-    out["table"] = table
-    write_json("continual_avalanche", out)
-    print(table)
+            # stored after every pair: an interrupted run keeps the pairs it finished
+            out["table"] = markdown_table(HEADER, rows)
+            write_json(args.output, out)
+    print(out["table"])
 
 
 if __name__ == "__main__":
