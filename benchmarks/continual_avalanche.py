@@ -147,6 +147,9 @@ def main():
     p.add_argument("--kanerva-only", action="store_true",
                    help="rerun only kanerva's side of the stored pairs (--only), keeping Avalanche's results")
     args = p.parse_args()
+    unknown = sorted(set((args.only or "").split(",")) - {"", *dict(PAIRS)})
+    if unknown:
+        p.error(f"--only: unknown strategy {', '.join(unknown)} (known: {', '.join(dict(PAIRS))})")
     if args.kanerva_only:
         return rerun_kanerva(args)
     import avalanche
